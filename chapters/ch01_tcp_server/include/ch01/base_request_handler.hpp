@@ -1,0 +1,82 @@
+/// \file
+/// \brief Python's `BaseRequestHandler`, and the factory that stands for
+/// `RequestHandlerClass`.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "common/address.hpp"
+#include "common/socket.hpp"
+
+namespace sockserv::ch01 {
+
+class BaseServer;
+
+/// \ingroup ch01
+/// \brief What a server hands its handler: for a TCP server, the socket
+/// connected to the client (Python's `self.request`).
+using Request = common::Socket;
+
+/// \ingroup ch01
+/// \brief The base of every request handler: one object per request.
+///
+/// Python creates the handler with `RequestHandlerClass(request,
+/// client_address, server)` and its constructor runs `handle()`. A C++
+/// constructor cannot do that: inside `BaseRequestHandler`'s constructor
+/// the object is not yet the subclass, so a virtual call would reach this
+/// class's empty handle(), never yours. The server therefore constructs
+/// the handler first and calls handle() second (BaseServer::finish_request).
+///
+/// Write a handler by deriving, inheriting the constructor, and overriding
+/// handle():
+/// \code
+/// class Echo : public BaseRequestHandler {
+/// public:
+///     using BaseRequestHandler::BaseRequestHandler;
+///     void handle() override { /* talk to the client through request */ }
+/// };
+/// \endcode
+class BaseRequestHandler {
+public:
+    /// \brief Stores the three things Python gives every handler.
+    BaseRequestHandler(Request& request, common::Address client_address, BaseServer& server);
+    virtual ~BaseRequestHandler() = default;
+
+    BaseRequestHandler(const BaseRequestHandler&) = delete;
+    BaseRequestHandler& operator=(const BaseRequestHandler&) = delete;
+
+    /// \brief Serves the request. The default does nothing, as in Python.
+    ///
+    /// May throw: the server reports the exception through
+    /// BaseServer::handle_error() and goes on to the next client.
+    virtual void handle();
+
+    /// \brief The connection to the client (owned by the server).
+    Request& request;
+    /// \brief Who the client is: its address and port.
+    common::Address client_address;
+    /// \brief The server that received the request.
+    BaseServer& server;
+};
+
+/// \ingroup ch01
+/// \brief Makes the handler for one request: Python's `RequestHandlerClass`.
+///
+/// Python stores a class and calls it; C++ stores a function that creates
+/// an object. Use handler() for the usual case, or any lambda of this
+/// shape to give handlers extra arguments.
+using HandlerFactory = std::function<std::unique_ptr<BaseRequestHandler>(
+    Request& request, const common::Address& client_address, BaseServer& server)>;
+
+/// \ingroup ch01
+/// \brief The factory for handler class \p Handler, so that C++ reads like
+/// Python: `TCPServer server{address, handler<Echo>()};`
+template <class Handler>
+HandlerFactory handler() {
+    return [](Request& request, const common::Address& client_address, BaseServer& server) {
+        return std::make_unique<Handler>(request, client_address, server);
+    };
+}
+
+}  // namespace sockserv::ch01

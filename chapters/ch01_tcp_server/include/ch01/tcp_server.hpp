@@ -1,0 +1,76 @@
+/// \file
+/// \brief Python's `TCPServer`: a BaseServer on a listening stream socket.
+#pragma once
+
+#include <sys/socket.h>
+
+#include "ch01/base_server.hpp"
+#include "common/socket.hpp"
+
+namespace sockserv::ch01 {
+
+/// \ingroup ch01
+/// \brief A server for TCP: one listening socket, one connected socket per
+/// request, served one at a time.
+///
+/// Python's class attributes (allow_reuse_address, request_queue_size)
+/// are members here. They only matter when the socket is bound, so to
+/// change them construct with `bind_and_activate = false`, set them, then
+/// call server_bind() and server_activate() yourself, as Python's docs
+/// describe for that flag:
+/// \code
+/// TCPServer server{address, handler<Echo>(), false};
+/// server.allow_reuse_address = true;
+/// server.server_bind();
+/// server.server_activate();
+/// \endcode
+class TCPServer : public BaseServer {
+public:
+    /// \brief Creates the socket and, unless \p bind_and_activate is false,
+    /// binds it to \p server_address and starts listening.
+    ///
+    /// The address family comes from the address (`AF_INET` or `AF_INET6`).
+    /// Binding here calls TCPServer's own server_bind() and
+    /// server_activate(): while this constructor runs, the object is not
+    /// yet your subclass, so your overrides are not reached. A subclass that
+    /// overrides them passes false and calls them from its own constructor.
+    /// \throws std::system_error the socket cannot be created or bound; no
+    ///         descriptor is leaked
+    TCPServer(common::Address server_address, HandlerFactory RequestHandlerClass,
+              bool bind_and_activate = true);
+
+    /// \brief Closes the socket: Python's `with` block calling server_close().
+    ~TCPServer() override = default;
+
+    /// \brief Sets SO_REUSEADDR if allow_reuse_address, binds, and records
+    /// the bound address in server_address.
+    virtual void server_bind();
+    /// \brief Starts listening, with a queue of request_queue_size.
+    virtual void server_activate();
+    /// \brief Closes the listening socket.
+    void server_close() override;
+    /// \brief The listening socket's descriptor.
+    [[nodiscard]] int fileno() const override;
+    /// \brief `accept(2)`: the connection and the client's address.
+    std::pair<Request, common::Address> get_request() override;
+    /// \brief Half-closes the connection (SHUT_WR, so the client reads EOF
+    /// even if another process still holds the socket), then close_request().
+    void shutdown_request(Request& request) override;
+    /// \brief Closes the connection.
+    void close_request(Request& request) override;
+
+    /// \brief `AF_INET` or `AF_INET6`, from the address given.
+    const int address_family;
+    /// \brief `SOCK_STREAM`.
+    const int socket_type = SOCK_STREAM;
+    /// \brief Set SO_REUSEADDR before binding, so that a restarted server
+    /// can bind while old connections linger in TIME_WAIT. Python's default: false.
+    bool allow_reuse_address = false;
+    /// \brief The listen backlog: how many connections may wait to be
+    /// accepted. Python's default: 5.
+    int request_queue_size = 5;
+    /// \brief The listening socket.
+    common::Socket socket;
+};
+
+}  // namespace sockserv::ch01

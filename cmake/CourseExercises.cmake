@@ -1,0 +1,1 @@
+# Exercises: filled in below

@@ -1,0 +1,101 @@
+# How every target of the course is built.
+#
+# Each library and test program exists twice in one build tree: the plain
+# one, and a twin named <name>_asan built with AddressSanitizer and
+# UndefinedBehaviorSanitizer. One `ctest` run then covers both, with one
+# summary line. COURSE_SANITIZERS=OFF (the "quick" preset) skips the twins.
+
+option(COURSE_SANITIZERS "Also build and test every target under ASan+UBSan" ON)
+
+set(COURSE_WARNINGS -Wall -Wextra -Wpedantic -Werror)
+set(COURSE_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+# The variants to build: "plain", and "asan" for the sanitized twins.
+set(COURSE_VARIANTS plain)
+if(COURSE_SANITIZERS)
+  list(APPEND COURSE_VARIANTS asan)
+endif()
+
+# The suffix a variant adds to target names: none for plain, _asan for asan.
+function(_course_suffix variant out)
+  if(variant STREQUAL "plain")
+    set(${out} "" PARENT_SCOPE)
+  else()
+    set(${out} "_${variant}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(_course_apply_variant target variant)
+  target_compile_options(${target} PRIVATE ${COURSE_WARNINGS})
+  if(variant STREQUAL "asan")
+    target_compile_options(${target} PRIVATE ${COURSE_ASAN_FLAGS})
+    target_link_options(${target} PRIVATE ${COURSE_ASAN_FLAGS})
+  endif()
+endfunction()
+
+# course_add_library(<name> SOURCES ... [INCLUDE <dir>] [LINKS <lib>...])
+# A static library and its twin; LINKS names course libraries (their twins
+# are linked into the twin) or imported targets (linked as they are).
+function(course_add_library name)
+  cmake_parse_arguments(ARG "" "INCLUDE" "SOURCES;LINKS" ${ARGN})
+  foreach(variant IN LISTS COURSE_VARIANTS)
+    _course_suffix(${variant} sfx)
+    add_library(${name}${sfx} STATIC ${ARG_SOURCES})
+    if(ARG_INCLUDE)
+      target_include_directories(${name}${sfx} PUBLIC ${ARG_INCLUDE})
+    endif()
+    foreach(lib IN LISTS ARG_LINKS)
+      if(TARGET ${lib}${sfx})
+        target_link_libraries(${name}${sfx} PUBLIC ${lib}${sfx})
+      else()
+        target_link_libraries(${name}${sfx} PUBLIC ${lib})
+      endif()
+    endforeach()
+    _course_apply_variant(${name}${sfx} ${variant})
+  endforeach()
+endfunction()
+
+# course_add_program(<name> SOURCES ... LINKS ...)
+# A program and its twin (<name>_asan), both in build/bin.
+function(course_add_program name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LINKS" ${ARGN})
+  foreach(variant IN LISTS COURSE_VARIANTS)
+    _course_suffix(${variant} sfx)
+    add_executable(${name}${sfx} ${ARG_SOURCES})
+    foreach(lib IN LISTS ARG_LINKS)
+      if(TARGET ${lib}${sfx})
+        target_link_libraries(${name}${sfx} PRIVATE ${lib}${sfx})
+      else()
+        target_link_libraries(${name}${sfx} PRIVATE ${lib})
+      endif()
+    endforeach()
+    _course_apply_variant(${name}${sfx} ${variant})
+  endforeach()
+endfunction()
+
+# course_add_gtest(<name> SOURCES ... [LINKS ...] [PREFIX <p>] [LABELS ...]
+#                  [INCLUDE <dir>...])
+# A GoogleTest program and its twin. Each test case becomes one ctest test
+# named <PREFIX><Suite>.<Case> (the twin's: asan.<PREFIX>...), labelled with
+# LABELS (the twin also with "asan"), so `ctest -L ch01` picks a chapter.
+function(course_add_gtest name)
+  cmake_parse_arguments(ARG "" "PREFIX" "SOURCES;LINKS;LABELS;INCLUDE" ${ARGN})
+  course_add_program(${name} SOURCES ${ARG_SOURCES} LINKS ${ARG_LINKS} GTest::gtest_main)
+  foreach(variant IN LISTS COURSE_VARIANTS)
+    _course_suffix(${variant} sfx)
+    set(target ${name}${sfx})
+    set(prefix "${ARG_PREFIX}")
+    set(labels ${ARG_LABELS})
+    if(variant STREQUAL "asan")
+      set(prefix "asan.${prefix}")
+      list(APPEND labels asan)
+    endif()
+    if(ARG_INCLUDE)
+      target_include_directories(${target} PRIVATE ${ARG_INCLUDE})
+    endif()
+    gtest_discover_tests(${target}
+      TEST_PREFIX "${prefix}"
+      DISCOVERY_TIMEOUT 30
+      PROPERTIES LABELS "${labels}" TIMEOUT 60)
+  endforeach()
+endfunction()

@@ -1,0 +1,101 @@
+/// \file
+/// \brief What every chapter's echo-server demo shares: its command line,
+/// its `listening on …` line, and its reaction to SIGINT and SIGTERM.
+///
+/// The contract these implement is `demo-cli.md`; a chapter's demo only
+/// lists its server classes and the handler they serve with.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/address.hpp"
+#include "common/seconds.hpp"
+
+namespace sockserv::common::demo {
+
+/// \brief The listen backlog of the demo's stream servers.
+///
+/// The server classes keep Python's `request_queue_size = 5`; the demo
+/// raises it so that a burst of 100 simultaneous clients is served rather
+/// than left waiting for the kernel to retry their connection.
+inline constexpr int listen_backlog = 128;
+
+/// \brief Which kind of address a server class binds to.
+enum class Family {
+    inet,       ///< `HOST:PORT` (IPv4, `[IPv6]`, or a name)
+    unix_path,  ///< a filesystem path
+};
+
+/// \brief The parsed command line.
+struct Options {
+    std::string class_name = "TCPServer";  ///< `--class`
+    std::string bind;                      ///< `--bind`, as typed (empty: the default)
+    Seconds poll_interval{0.5};            ///< `--poll-interval`
+    int max_children = 40;                 ///< `--max-children`
+};
+
+/// \brief The four calls the demo makes on any server, whatever its class.
+///
+/// Chapters' server classes share no base class with each other (each
+/// chapter is its own snapshot), so the demo reaches them through this
+/// small interface; ServerOf adapts any class that has Python's names.
+class Server {
+public:
+    virtual ~Server() = default;
+    /// \brief `server_address`: where it actually listens.
+    [[nodiscard]] virtual Address server_address() const = 0;
+    /// \brief `serve_forever(poll_interval)`.
+    virtual void serve_forever(Seconds poll_interval) = 0;
+    /// \brief `shutdown()`, from another thread.
+    virtual void shutdown() = 0;
+    /// \brief `server_close()`.
+    virtual void server_close() = 0;
+};
+
+/// \brief Adapts a chapter's server class \p S to Server.
+template <class S>
+class ServerOf final : public Server {
+public:
+    /// \brief Owns \p server.
+    explicit ServerOf(std::unique_ptr<S> server) : server_(std::move(server)) {}
+    Address server_address() const override { return server_->server_address; }
+    void serve_forever(Seconds poll_interval) override { server_->serve_forever(poll_interval); }
+    void shutdown() override { server_->shutdown(); }
+    void server_close() override { server_->server_close(); }
+
+private:
+    std::unique_ptr<S> server_;
+};
+
+/// \brief Wraps a chapter's server for run().
+template <class S>
+std::unique_ptr<Server> erase(std::unique_ptr<S> server) {
+    return std::make_unique<ServerOf<S>>(std::move(server));
+}
+
+/// \brief One server class a demo offers under its Python name.
+struct ServerClass {
+    std::string_view name;  ///< Python's name: `TCPServer`, `ThreadingUDPServer`…
+    Family family;          ///< what `--bind` means for it
+    /// \brief Creates the server, bound (and listening, for streams), at the address.
+    /// Throws what binding throws; run() reports it as `cannot bind`.
+    std::function<std::unique_ptr<Server>(const Address&, const Options&)> make;
+};
+
+/// \brief The whole demo program: parses \p argv, creates the chosen class,
+/// prints `listening on ADDRESS`, serves until SIGINT or SIGTERM, then
+/// shuts down cleanly.
+///
+/// \param program the name used in messages (`ch01_echo_server`)
+/// \param classes the classes this chapter serves, the first is not special:
+///        the default is always `TCPServer`
+/// \return the exit status: 0 after a clean shutdown, 1 when the address
+///         cannot be bound, 2 for a usage error
+int run(int argc, char** argv, std::string_view program, std::span<const ServerClass> classes);
+
+}  // namespace sockserv::common::demo

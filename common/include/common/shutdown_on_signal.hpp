@@ -1,0 +1,53 @@
+/// \file
+/// \brief Turning SIGINT and SIGTERM into a clean `shutdown()`.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "common/file_descriptor.hpp"
+#include "common/waker.hpp"
+
+namespace sockserv::common {
+
+/// \brief While alive, answers the first SIGINT or SIGTERM by calling
+/// `shutdown` from a thread of its own, and a second one by ending the
+/// process at once (status 1, with a line on stderr).
+///
+/// Why not a plain signal handler? `shutdown()` waits for `serve_forever()`
+/// to return, and waiting (locks, condition variables) is not allowed in a
+/// signal handler. So the signals are blocked and read from a `signalfd(2)`
+/// by an ordinary thread, which may do anything.
+///
+/// Construct it before starting any other thread: a thread inherits the
+/// signal mask of its creator, and a thread created earlier would still
+/// receive the signals the default way (and die of them).
+class ShutdownOnSignal {
+public:
+    /// \brief Blocks SIGINT and SIGTERM and starts watching for them.
+    /// \param shutdown what the first signal runs (e.g. `server.shutdown()`)
+    /// \param program  the name used in the second signal's message
+    ShutdownOnSignal(std::function<void()> shutdown, std::string_view program);
+    /// \brief Stops watching and waits for a shutdown in progress.
+    ///
+    /// The signals stay blocked: the program is about to exit, and
+    /// unblocking would let a late signal kill it the default way.
+    ~ShutdownOnSignal();
+
+    ShutdownOnSignal(const ShutdownOnSignal&) = delete;
+    ShutdownOnSignal& operator=(const ShutdownOnSignal&) = delete;
+
+private:
+    void watch();
+
+    std::function<void()> shutdown_;
+    std::string program_;
+    FileDescriptor signals_;
+    Waker stop_;
+    std::thread stopper_;  // runs shutdown_; started by watcher_, joined after it
+    std::thread watcher_;
+};
+
+}  // namespace sockserv::common

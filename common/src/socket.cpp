@@ -1,0 +1,191 @@
+#include "common/socket.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "common/error.hpp"
+
+namespace sockserv::common {
+
+namespace {
+
+// Runs a system call until it is not interrupted by a signal. A signal
+// handler (the demo's SIGINT, a profiler's SIGPROF) must not turn into a
+// spurious error in the middle of a request.
+template <class Call>
+auto retry_on_eintr(Call call) {
+    decltype(call()) result;
+    do {
+        result = call();
+    } while (result < 0 && errno == EINTR);
+    return result;
+}
+
+// A socket with a timeout (set_timeout) reports an expired wait as
+// EAGAIN; "timed out" is what the caller needs to read.
+[[noreturn]] void throw_io_error(std::string_view call) {
+    int error = errno;
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+        throw_system_error(ETIMEDOUT, call, "(timed out)");
+    }
+    throw_system_error(error, call);
+}
+
+}  // namespace
+
+Socket Socket::open(int family, int type) {
+    int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw_system_error("socket");
+    }
+    return Socket{FileDescriptor{fd}};
+}
+
+void Socket::bind(const Address& address) {
+    if (::bind(fd(), address.data(), address.size()) < 0) {
+        throw_system_error("bind", address.to_string());
+    }
+}
+
+void Socket::listen(int backlog) {
+    if (::listen(fd(), backlog) < 0) {
+        throw_system_error("listen");
+    }
+}
+
+void Socket::connect(const Address& address) {
+    // A connect interrupted by a signal goes on in the background; calling
+    // it again would fail with EALREADY. Wait for it to finish instead.
+    if (::connect(fd(), address.data(), address.size()) == 0) {
+        return;
+    }
+    if (errno != EINTR) {
+        throw_system_error("connect", address.to_string());
+    }
+    pollfd watch{fd(), POLLOUT, 0};
+    if (retry_on_eintr([&] { return ::poll(&watch, 1, -1); }) < 0) {
+        throw_system_error("connect", address.to_string());
+    }
+    int error = get_option(SOL_SOCKET, SO_ERROR);
+    if (error != 0) {
+        throw_system_error(error, "connect", address.to_string());
+    }
+}
+
+std::pair<Socket, Address> Socket::accept() {
+    Address client;
+    socklen_t size = Address::capacity();
+    int fd = retry_on_eintr([&] { return ::accept4(this->fd(), client.data(), &size, SOCK_CLOEXEC); });
+    if (fd < 0) {
+        throw_io_error("accept");
+    }
+    client.set_size(size);
+    return {Socket{FileDescriptor{fd}}, client};
+}
+
+std::size_t Socket::recv(std::span<char> buffer, int flags) {
+    auto received = retry_on_eintr([&] { return ::recv(fd(), buffer.data(), buffer.size(), flags); });
+    if (received < 0) {
+        throw_io_error("recv");
+    }
+    return static_cast<std::size_t>(received);
+}
+
+void Socket::send_all(std::string_view data) {
+    // send() may take only part of the data (a full socket buffer, a
+    // signal): keep going from where it stopped, as Python's sendall().
+    while (!data.empty()) {
+        auto sent = retry_on_eintr(
+            [&] { return ::send(fd(), data.data(), data.size(), MSG_NOSIGNAL); });
+        if (sent < 0) {
+            throw_io_error("send");
+        }
+        data.remove_prefix(static_cast<std::size_t>(sent));
+    }
+}
+
+std::pair<std::size_t, Address> Socket::recvfrom(std::span<char> buffer, int flags) {
+    Address sender;
+    socklen_t size = Address::capacity();
+    auto received = retry_on_eintr([&] {
+        return ::recvfrom(fd(), buffer.data(), buffer.size(), flags, sender.data(), &size);
+    });
+    if (received < 0) {
+        throw_io_error("recvfrom");
+    }
+    sender.set_size(size);
+    return {static_cast<std::size_t>(received), sender};
+}
+
+void Socket::sendto(std::string_view data, const Address& address) {
+    auto sent = retry_on_eintr([&] {
+        return ::sendto(fd(), data.data(), data.size(), MSG_NOSIGNAL, address.data(), address.size());
+    });
+    if (sent < 0) {
+        throw_system_error("sendto", address.to_string());
+    }
+}
+
+void Socket::shutdown(int how) {
+    if (::shutdown(fd(), how) < 0) {
+        throw_system_error("shutdown");
+    }
+}
+
+void Socket::set_option(int level, int name, int value) {
+    if (::setsockopt(fd(), level, name, &value, sizeof value) < 0) {
+        throw_system_error("setsockopt");
+    }
+}
+
+int Socket::get_option(int level, int name) const {
+    int value = 0;
+    socklen_t size = sizeof value;
+    if (::getsockopt(fd(), level, name, &value, &size) < 0) {
+        throw_system_error("getsockopt");
+    }
+    return value;
+}
+
+void Socket::set_timeout(std::optional<Seconds> timeout) {
+    timeval limit{};  // all zero: block forever
+    if (timeout) {
+        double whole = 0;
+        double fraction = std::modf(timeout->count(), &whole);
+        limit.tv_sec = static_cast<time_t>(whole);
+        limit.tv_usec = static_cast<suseconds_t>(fraction * 1e6);
+        if (limit.tv_sec == 0 && limit.tv_usec == 0) {
+            limit.tv_usec = 1;  // zero would mean "no limit", the opposite of what was asked
+        }
+    }
+    for (int name : {SO_RCVTIMEO, SO_SNDTIMEO}) {
+        if (::setsockopt(fd(), SOL_SOCKET, name, &limit, sizeof limit) < 0) {
+            throw_system_error("setsockopt");
+        }
+    }
+}
+
+Address Socket::local_address() const {
+    Address address;
+    socklen_t size = Address::capacity();
+    if (::getsockname(fd(), address.data(), &size) < 0) {
+        throw_system_error("getsockname");
+    }
+    address.set_size(size);
+    return address;
+}
+
+Address Socket::peer_address() const {
+    Address address;
+    socklen_t size = Address::capacity();
+    if (::getpeername(fd(), address.data(), &size) < 0) {
+        throw_system_error("getpeername");
+    }
+    address.set_size(size);
+    return address;
+}
+
+}  // namespace sockserv::common
