@@ -55,11 +55,15 @@ function(course_add_library name)
   endforeach()
 endfunction()
 
-# course_add_program(<name> SOURCES ... LINKS ...)
-# A program and its twin (<name>_asan), both in build/bin.
+# course_add_program(<name> SOURCES ... LINKS ... [PLAIN_ONLY])
+# A program and its twin (<name>_asan), both in build/bin; PLAIN_ONLY: no twin.
 function(course_add_program name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LINKS" ${ARGN})
-  foreach(variant IN LISTS COURSE_VARIANTS)
+  cmake_parse_arguments(ARG "PLAIN_ONLY" "" "SOURCES;LINKS" ${ARGN})
+  set(variants ${COURSE_VARIANTS})
+  if(ARG_PLAIN_ONLY)
+    set(variants plain)
+  endif()
+  foreach(variant IN LISTS variants)
     _course_suffix(${variant} sfx)
     add_executable(${name}${sfx} ${ARG_SOURCES})
     foreach(lib IN LISTS ARG_LINKS)
@@ -74,14 +78,21 @@ function(course_add_program name)
 endfunction()
 
 # course_add_gtest(<name> SOURCES ... [LINKS ...] [PREFIX <p>] [LABELS ...]
-#                  [INCLUDE <dir>...])
+#                  [INCLUDE <dir>...] [PLAIN_ONLY])
 # A GoogleTest program and its twin. Each test case becomes one ctest test
 # named <PREFIX><Suite>.<Case> (the twin's: asan.<PREFIX>...), labelled with
 # LABELS (the twin also with "asan"), so `ctest -L ch01` picks a chapter.
+# PLAIN_ONLY: no sanitized twin.
 function(course_add_gtest name)
-  cmake_parse_arguments(ARG "" "PREFIX" "SOURCES;LINKS;LABELS;INCLUDE" ${ARGN})
-  course_add_program(${name} SOURCES ${ARG_SOURCES} LINKS ${ARG_LINKS} GTest::gtest_main)
-  foreach(variant IN LISTS COURSE_VARIANTS)
+  cmake_parse_arguments(ARG "PLAIN_ONLY" "PREFIX" "SOURCES;LINKS;LABELS;INCLUDE" ${ARGN})
+  set(variants ${COURSE_VARIANTS})
+  set(plain_only "")
+  if(ARG_PLAIN_ONLY)
+    set(variants plain)
+    set(plain_only PLAIN_ONLY)
+  endif()
+  course_add_program(${name} SOURCES ${ARG_SOURCES} LINKS ${ARG_LINKS} GTest::gtest_main ${plain_only})
+  foreach(variant IN LISTS variants)
     _course_suffix(${variant} sfx)
     set(target ${name}${sfx})
     set(prefix "${ARG_PREFIX}")
@@ -95,7 +106,17 @@ function(course_add_gtest name)
     endif()
     gtest_discover_tests(${target}
       TEST_PREFIX "${prefix}"
+      TEST_LIST ${target}_TESTS
       DISCOVERY_TIMEOUT 30
-      PROPERTIES LABELS "${labels}" TIMEOUT 60)
+      PROPERTIES TIMEOUT 60)
+    # Labels are set by a file ctest reads after the discovered tests: a
+    # list passed through gtest_discover_tests' PROPERTIES is split into
+    # separate arguments and all labels but the first are lost.
+    set(label_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake)
+    file(WRITE ${label_file}
+      "if(${target}_TESTS)\n"
+      "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
+      "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${label_file})
   endforeach()
 endfunction()

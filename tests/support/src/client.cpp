@@ -1,0 +1,104 @@
+#include "support/client.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <utility>
+#include <sys/socket.h>
+
+namespace sockserv::test {
+
+namespace {
+
+// Shows bytes a human can compare: printable as is, the rest escaped.
+std::string printable(std::string_view bytes) {
+    constexpr std::size_t shown = 200;
+    std::string out;
+    for (char c : bytes.substr(0, shown)) {
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c >= 32 && c < 127) {
+            out += c;
+        } else {
+            out += "\\x";
+            out += "0123456789abcdef"[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            out += "0123456789abcdef"[static_cast<unsigned char>(c) & 0xf];
+        }
+    }
+    if (bytes.size() > shown) {
+        out += "... (" + std::to_string(bytes.size()) + " bytes)";
+    }
+    return '"' + out + '"';
+}
+
+}  // namespace
+
+Client::Client(const common::Address& server, common::Seconds timeout)
+    : socket_(common::Socket::open(server.family(), SOCK_STREAM)) {
+    socket_.set_timeout(timeout);
+    socket_.connect(server);
+}
+
+void Client::send(std::string_view data) {
+    socket_.send_all(data);
+}
+
+std::size_t Client::fill() {
+    std::array<char, 64 * 1024> chunk;
+    std::size_t received = 0;
+    try {
+        received = socket_.recv(chunk);
+    } catch (const std::exception& error) {
+        throw std::runtime_error(std::string{"waiting for the server: "} + error.what() +
+                                 "; received so far: " + printable(buffer_));
+    }
+    buffer_.append(chunk.data(), received);
+    return received;
+}
+
+std::string Client::recv_line() {
+    std::size_t end;
+    while ((end = buffer_.find('\n')) == std::string::npos) {
+        if (fill() == 0) {
+            throw std::runtime_error("expected a line ending in \\n, but the server closed after " +
+                                     printable(buffer_));
+        }
+    }
+    std::string line = buffer_.substr(0, end + 1);
+    buffer_.erase(0, end + 1);
+    return line;
+}
+
+std::string Client::recv_exactly(std::size_t count) {
+    while (buffer_.size() < count) {
+        if (fill() == 0) {
+            throw std::runtime_error("expected " + std::to_string(count) +
+                                     " bytes, but the server closed after " + printable(buffer_));
+        }
+    }
+    std::string bytes = buffer_.substr(0, count);
+    buffer_.erase(0, count);
+    return bytes;
+}
+
+std::string Client::recv_until_eof() {
+    while (fill() != 0) {
+    }
+    return std::exchange(buffer_, {});
+}
+
+bool Client::at_eof() {
+    return buffer_.empty() && fill() == 0;
+}
+
+void Client::close_write() {
+    socket_.shutdown(SHUT_WR);
+}
+
+void Client::reset() {
+    // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+    linger abrupt{1, 0};
+    ::setsockopt(socket_.fd(), SOL_SOCKET, SO_LINGER, &abrupt, sizeof abrupt);
+    socket_.close();
+}
+
+}  // namespace sockserv::test
