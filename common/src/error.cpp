@@ -37,6 +37,11 @@ std::string demangle(const char* mangled) {
 }  // namespace
 
 std::string describe_current_exception() {
+    // `throw;` with no exception in flight calls std::terminate: a
+    // handle_error() called outside a catch block must not end the server.
+    if (!std::current_exception()) {
+        return "no exception";
+    }
     try {
         throw;
     } catch (const std::exception& error) {

@@ -152,6 +152,11 @@ int Socket::get_option(int level, int name) const {
 
 void Socket::set_timeout(std::optional<Seconds> timeout) {
     timeval limit{};  // all zero: block forever
+    // Beyond any time_t (infinity, 1e300 s) is forever too; converting it
+    // would overflow. NaN, likewise.
+    if (timeout && !(*timeout < Seconds{1e9})) {
+        timeout.reset();
+    }
     if (timeout) {
         double whole = 0;
         double fraction = std::modf(timeout->count(), &whole);

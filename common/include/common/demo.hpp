@@ -46,14 +46,17 @@ struct Options {
 /// small interface; ServerOf adapts any class that has Python's names.
 class Server {
 public:
+    /// \brief Destroys the server it wraps, which closes it.
     virtual ~Server() = default;
-    /// \brief `server_address`: where it actually listens.
+    /// \brief The server's `server_address`.
+    /// \return where it actually listens (with the port the OS chose for 0)
     [[nodiscard]] virtual Address server_address() const = 0;
-    /// \brief `serve_forever(poll_interval)`.
+    /// \brief Calls the server's `serve_forever(poll_interval)`.
+    /// \param poll_interval the longest single wait for a request
     virtual void serve_forever(Seconds poll_interval) = 0;
-    /// \brief `shutdown()`, from another thread.
+    /// \brief Calls the server's `shutdown()`; used from another thread.
     virtual void shutdown() = 0;
-    /// \brief `server_close()`.
+    /// \brief Calls the server's `server_close()`.
     virtual void server_close() = 0;
 };
 
@@ -61,7 +64,8 @@ public:
 template <class S>
 class ServerOf final : public Server {
 public:
-    /// \brief Owns \p server.
+    /// \brief Takes ownership of \p server.
+    /// \param server a chapter's server, already bound (and listening)
     explicit ServerOf(std::unique_ptr<S> server) : server_(std::move(server)) {}
     Address server_address() const override { return server_->server_address; }
     void serve_forever(Seconds poll_interval) override { server_->serve_forever(poll_interval); }
@@ -73,6 +77,9 @@ private:
 };
 
 /// \brief Wraps a chapter's server for run().
+/// \tparam S the chapter's server class (deduced)
+/// \param server the server, already bound (and listening)
+/// \return the same server, seen through the Server interface
 template <class S>
 std::unique_ptr<Server> erase(std::unique_ptr<S> server) {
     return std::make_unique<ServerOf<S>>(std::move(server));
@@ -82,7 +89,9 @@ std::unique_ptr<Server> erase(std::unique_ptr<S> server) {
 struct ServerClass {
     std::string_view name;  ///< Python's name: `TCPServer`, `ThreadingUDPServer`…
     Family family;          ///< what `--bind` means for it
-    /// \brief Creates the server, bound (and listening, for streams), at the address.
+    /// \brief Creates the server, bound (and listening, for streams), at the
+    /// address, with the options of the command line.
+    ///
     /// Throws what binding throws; run() reports it as `cannot bind`.
     std::function<std::unique_ptr<Server>(const Address&, const Options&)> make;
 };
@@ -91,6 +100,8 @@ struct ServerClass {
 /// prints `listening on ADDRESS`, serves until SIGINT or SIGTERM, then
 /// shuts down cleanly.
 ///
+/// \param argc    the number of command-line arguments, as main() has it
+/// \param argv    the command-line arguments, as main() has them
 /// \param program the name used in messages (`ch01_echo_server`)
 /// \param classes the classes this chapter serves, the first is not special:
 ///        the default is always `TCPServer`

@@ -26,10 +26,11 @@ namespace sockserv::common {
 
 /// \brief Describes the exception currently being handled, as `type: message`.
 ///
-/// Only meaningful inside a `catch` block. The type is demangled
+/// Meant for a `catch` block; outside one it returns `no exception`. The type is demangled
 /// (`std::system_error`), and an exception that is not a `std::exception`
 /// is described as `unknown exception`. Python's handle_error() prints a
 /// traceback; this is the C++ course's nearest honest equivalent.
+/// \return e.g. `std::system_error: recv: Connection reset by peer`
 std::string describe_current_exception();
 
 }  // namespace sockserv::common

@@ -13,7 +13,8 @@ class FileDescriptor {
 public:
     /// \brief An empty owner (`fd() == -1`).
     FileDescriptor() noexcept = default;
-    /// \brief Takes ownership of \p fd (which may be `-1`).
+    /// \brief Takes ownership of \p fd.
+    /// \param fd an open descriptor, or `-1` for an empty owner
     explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
     /// \brief Closes the descriptor, if any.
     ~FileDescriptor() { close(); }
@@ -21,15 +22,21 @@ public:
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     /// \brief Takes the descriptor of \p other, leaving it empty.
+    /// \param other the owner to take it from
     FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
     /// \brief Closes ours, then takes the descriptor of \p other.
+    /// \param other the owner to take it from; left empty
+    /// \return `*this`
     FileDescriptor& operator=(FileDescriptor&& other) noexcept;
 
-    /// \brief The descriptor number, or `-1` when empty.
+    /// \brief The descriptor, for system calls; ownership stays here.
+    /// \return the descriptor number, or `-1` when empty
     [[nodiscard]] int get() const noexcept { return fd_; }
-    /// \brief True when a descriptor is owned.
+    /// \brief Whether a descriptor is owned.
+    /// \return true unless empty
     [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
-    /// \brief Gives up ownership without closing; returns the number.
+    /// \brief Gives up ownership without closing; the owner is left empty.
+    /// \return the descriptor, now the caller's to close (or `-1`)
     int release() noexcept;
     /// \brief Closes the descriptor now; a no-op when empty.
     ///

@@ -28,55 +28,94 @@ class Socket {
 public:
     /// \brief An empty socket (`fd() == -1`).
     Socket() noexcept = default;
-    /// \brief Takes ownership of the open socket \p fd.
+    /// \brief Takes ownership of an open socket.
+    /// \param fd the socket's descriptor, e.g. from `accept(2)`
     explicit Socket(FileDescriptor fd) noexcept : fd_(std::move(fd)) {}
 
-    /// \brief `socket(2)`: a new socket of \p family and \p type, close-on-exec.
+    /// \brief `socket(2)`: a new socket, close-on-exec.
+    /// \param family `AF_INET`, `AF_INET6` or `AF_UNIX` (Python's `address_family`)
+    /// \param type   `SOCK_STREAM` or `SOCK_DGRAM` (Python's `socket_type`)
+    /// \return the new, unbound socket
     static Socket open(int family, int type);
 
-    /// \brief The descriptor (Python's `fileno()`), or `-1` when closed.
+    /// \brief The descriptor: Python's `fileno()`.
+    /// \return the descriptor number, or `-1` when closed
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
-    /// \brief True until close() or a move.
+    /// \brief Whether the socket is still open.
+    /// \return true until close() or a move
     [[nodiscard]] bool is_open() const noexcept { return fd_.is_open(); }
     /// \brief Closes the socket now; closing twice is harmless.
     void close() noexcept { fd_.close(); }
 
-    /// \brief `bind(2)`.
+    /// \brief `bind(2)`: gives the socket its local address.
+    /// \param address where to bind; port 0 lets the OS choose (read the
+    ///        choice back with local_address())
     void bind(const Address& address);
-    /// \brief `listen(2)` with a queue of \p backlog pending connections.
+    /// \brief `listen(2)`: lets the kernel accept connections for us.
+    /// \param backlog how many finished handshakes may wait for accept()
+    ///        (Python's `request_queue_size`)
     void listen(int backlog);
-    /// \brief `connect(2)`.
+    /// \brief `connect(2)`: connects to a listening socket (or, for a
+    /// datagram socket, sets the default destination).
+    /// \param address whom to connect to
     void connect(const Address& address);
-    /// \brief `accept(2)`: the connected socket and the client's address.
+    /// \brief `accept(2)`: takes the next connection off the listen queue.
+    /// \return the new socket, connected to the client, and the client's address
     std::pair<Socket, Address> accept();
 
-    /// \brief `recv(2)` into \p buffer.
-    /// \return the number of bytes read; 0 means the peer closed its side.
+    /// \brief `recv(2)`: reads what has arrived, at most `buffer.size()` bytes.
+    ///
+    /// Blocks until at least one byte is there or the peer has closed. TCP is a byte stream: the
+    /// bytes of one send() of the peer may come in several recv()s, and
+    /// several sends in one.
+    /// \param buffer where to store the bytes
+    /// \param flags  `recv(2)` flags, e.g. `MSG_PEEK`; usually none
+    /// \return the number of bytes read; 0 means the peer closed its side
     std::size_t recv(std::span<char> buffer, int flags = 0);
-    /// \brief Sends all of \p data, however many `send(2)` calls it takes.
+    /// \brief Sends all of \p data, however many `send(2)` calls it takes:
+    /// Python's `sendall()`.
+    /// \param data the bytes to send
+    /// \throws std::system_error e.g. `EPIPE` when the peer has gone (never
+    ///         a SIGPIPE)
     void send_all(std::string_view data);
     /// \brief `recvfrom(2)`: one datagram into \p buffer and who sent it.
-    /// \return the number of bytes stored and the sender's address.
+    /// \param buffer where to store the datagram; the rest of a longer one
+    ///        is lost
+    /// \param flags  `recvfrom(2)` flags; usually none
+    /// \return the number of bytes stored and the sender's address
     std::pair<std::size_t, Address> recvfrom(std::span<char> buffer, int flags = 0);
-    /// \brief `sendto(2)`: one datagram \p data to \p address.
+    /// \brief `sendto(2)`: one datagram.
+    /// \param data    the datagram's bytes
+    /// \param address where to send it
     void sendto(std::string_view data, const Address& address);
-    /// \brief `shutdown(2)` one or both directions (`SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`).
+    /// \brief `shutdown(2)`: ends one or both directions of a connection
+    /// for every holder of the socket; the descriptor stays open.
+    /// \param how `SHUT_RD`, `SHUT_WR` (the peer reads end-of-file) or `SHUT_RDWR`
     void shutdown(int how);
 
     /// \brief `setsockopt(2)` for an integer option.
+    /// \param level e.g. `SOL_SOCKET`, `IPPROTO_TCP`
+    /// \param name  e.g. `SO_REUSEADDR`, `TCP_NODELAY`
+    /// \param value the value; 1 and 0 switch a flag on and off
     void set_option(int level, int name, int value);
     /// \brief `getsockopt(2)` for an integer option.
+    /// \param level e.g. `SOL_SOCKET`
+    /// \param name  e.g. `SO_REUSEADDR`, `SO_ERROR`
+    /// \return the option's value
     [[nodiscard]] int get_option(int level, int name) const;
     /// \brief Limits how long recv() and send_all() may block (SO_RCVTIMEO,
     /// SO_SNDTIMEO), as Python's `settimeout()`; `std::nullopt` blocks forever.
     ///
     /// A call that runs out of time throws `std::system_error` with
     /// `std::errc::timed_out`.
+    /// \param timeout the longest a single call may wait
     void set_timeout(std::optional<Seconds> timeout);
 
-    /// \brief `getsockname(2)`: the address this socket is bound to.
+    /// \brief `getsockname(2)`: where this socket is bound.
+    /// \return the local address, with the real port after binding port 0
     [[nodiscard]] Address local_address() const;
-    /// \brief `getpeername(2)`: the address of the connected peer.
+    /// \brief `getpeername(2)`: who is at the other end.
+    /// \return the address of the connected peer
     [[nodiscard]] Address peer_address() const;
 
 private:

@@ -10,6 +10,7 @@ namespace sockserv::common {
 ///
 /// Every other byte (UTF-8, NUL, binary) is left exactly as it was: this is
 /// Python's `bytes.upper()`, not a locale-aware `toupper`.
+/// \param bytes the data to change
 void ascii_upper(std::span<char> bytes) noexcept;
 
 }  // namespace sockserv::common

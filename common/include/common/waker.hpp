@@ -14,6 +14,7 @@ namespace sockserv::common {
 class Waker {
 public:
     /// \brief Creates the eventfd (non-blocking, close-on-exec).
+    /// \throws std::system_error `eventfd(2)` failed (out of descriptors)
     Waker();
     /// \brief Makes fd() readable. Safe from any thread, and from a signal
     /// handler (it only calls `write(2)`).
@@ -21,6 +22,7 @@ public:
     /// \brief Makes fd() unreadable again, consuming every notify().
     void drain() noexcept;
     /// \brief The descriptor to poll for reading.
+    /// \return the eventfd; readable from notify() until drain()
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
 
 private:

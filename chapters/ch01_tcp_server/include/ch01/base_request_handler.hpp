@@ -40,7 +40,15 @@ using Request = common::Socket;
 class BaseRequestHandler {
 public:
     /// \brief Stores the three things Python gives every handler.
+    ///
+    /// Does nothing else: the server calls handle() once the object is
+    /// complete.
+    /// \param request        the connection to the client
+    /// \param client_address who the client is
+    /// \param server         the server that received the request
     BaseRequestHandler(Request& request, common::Address client_address, BaseServer& server);
+    /// \brief Virtual, so that the server can destroy any handler through a
+    /// pointer to this base.
     virtual ~BaseRequestHandler() = default;
 
     BaseRequestHandler(const BaseRequestHandler&) = delete;
@@ -72,6 +80,9 @@ using HandlerFactory = std::function<std::unique_ptr<BaseRequestHandler>(
 /// \ingroup ch01
 /// \brief The factory for handler class \p Handler, so that C++ reads like
 /// Python: `TCPServer server{address, handler<Echo>()};`
+/// \tparam Handler a class derived from BaseRequestHandler, constructible
+///         from `(request, client_address, server)`
+/// \return a factory that makes one `Handler` per request
 template <class Handler>
 HandlerFactory handler() {
     return [](Request& request, const common::Address& client_address, BaseServer& server) {

@@ -26,6 +26,9 @@ namespace sockserv::ch01 {
 class BaseServer {
 public:
     /// \brief Stores the two constructor arguments, as Python does.
+    /// \param server_address      where the server will listen
+    /// \param RequestHandlerClass makes the handler of each request; see
+    ///        HandlerFactory and handler()
     BaseServer(common::Address server_address, HandlerFactory RequestHandlerClass);
     /// \brief Subclasses release what they own; see TCPServer::~TCPServer.
     virtual ~BaseServer() = default;
@@ -38,6 +41,8 @@ public:
     /// Waits for a client at most \p poll_interval at a time, as Python
     /// does; unlike Python, shutdown() does not wait for that interval to
     /// run out: it wakes the loop at once.
+    /// \param poll_interval the longest single wait before the loop checks
+    ///        again whether to stop (Python's default: 0.5 s)
     void serve_forever(common::Seconds poll_interval = common::Seconds{0.5});
 
     /// \brief Tells serve_forever() to stop, and waits until it has.
@@ -50,19 +55,27 @@ public:
     /// the loop stops after the current request.
     void shutdown();
 
-    /// \brief Waits for one request and handles it (no serve_forever()).
+    /// \brief Waits for one request and handles it, without serve_forever().
+    ///
+    /// Blocks until a client connects (chapter 1 has no `timeout` yet), then
+    /// runs it through the hooks below, exactly as one turn of
+    /// serve_forever() does.
     void handle_request();
 
-    /// \brief Cleans up the server: Python's `server_close()`.
+    /// \brief Cleans up the server: Python's `server_close()`. The default
+    /// does nothing; TCPServer closes its socket.
     virtual void server_close() {}
 
-    /// \brief The descriptor serve_forever() waits on, for `poll(2)` or selectors.
+    /// \brief The descriptor serve_forever() waits on.
+    /// \return a descriptor that is readable when a request is waiting, for
+    ///         `poll(2)` or Python's `selectors`
     [[nodiscard]] virtual int fileno() const = 0;
 
     /// \name Hooks, called in this order for each request
     /// @{
 
     /// \brief Accepts a request: the connection and the client's address.
+    /// \return the request and the client's address
     /// \throws std::system_error when no request could be taken; the
     ///         serving loop then gives up on this one quietly, as Python does.
     virtual std::pair<Request, common::Address> get_request() = 0;
@@ -70,16 +83,27 @@ public:
     ///
     /// The place where ThreadingMixIn and ForkingMixIn (chapters 5 and 6)
     /// hand the request to a thread or a process instead.
+    /// \param request        the request from get_request()
+    /// \param client_address the client's address from get_request()
     virtual void process_request(Request& request, const common::Address& client_address);
     /// \brief Creates the handler with RequestHandlerClass and runs its handle().
+    ///
+    /// An exception from the handler leaves this function; the serving loop
+    /// catches it and calls handle_error().
+    /// \param request        the request to serve
+    /// \param client_address the client's address
     virtual void finish_request(Request& request, const common::Address& client_address);
     /// \brief Ends a request: by default just close_request().
+    /// \param request the request that has been served
     virtual void shutdown_request(Request& request);
     /// \brief Releases a request's resources; the default does nothing.
+    /// \param request the request to clean up
     virtual void close_request(Request& request);
     /// \brief Called when handling a request threw; the default prints a
     /// report naming the client and the exception to stderr. Call it only
     /// from inside a `catch` block: it reports the exception being handled.
+    /// \param request        the request whose handling failed
+    /// \param client_address the client's address, named in the report
     virtual void handle_error(Request& request, const common::Address& client_address);
     /// @}
 

@@ -34,6 +34,12 @@ public:
     /// server_activate(): while this constructor runs, the object is not
     /// yet your subclass, so your overrides are not reached. A subclass that
     /// overrides them passes false and calls them from its own constructor.
+    /// \param server_address      where to listen; port 0 lets the OS choose,
+    ///        and server_address then holds the real port
+    /// \param RequestHandlerClass makes the handler of each request; see
+    ///        handler()
+    /// \param bind_and_activate   true: bind and listen now; false: leave
+    ///        that to the caller, who may first change the options below
     /// \throws std::system_error the socket cannot be created or bound; no
     ///         descriptor is leaked
     TCPServer(common::Address server_address, HandlerFactory RequestHandlerClass,
@@ -50,13 +56,17 @@ public:
     /// \brief Closes the listening socket.
     void server_close() override;
     /// \brief The listening socket's descriptor.
+    /// \return `socket.fd()`; `-1` after server_close()
     [[nodiscard]] int fileno() const override;
     /// \brief `accept(2)`: the connection and the client's address.
+    /// \return the connected socket and the client's address
     std::pair<Request, common::Address> get_request() override;
     /// \brief Half-closes the connection (SHUT_WR, so the client reads EOF
     /// even if another process still holds the socket), then close_request().
+    /// \param request the connection that has been served
     void shutdown_request(Request& request) override;
     /// \brief Closes the connection.
+    /// \param request the connection to close
     void close_request(Request& request) override;
 
     /// \brief `AF_INET` or `AF_INET6`, from the address given.

@@ -1,0 +1,370 @@
+// Socket: the move-only handle, send_all(), timeouts, SIGPIPE, EINTR, and
+// errors that name the call and the address.
+#include <chrono>
+#include <csignal>
+#include <future>
+#include <limits>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "common/address.hpp"
+#include "common/socket.hpp"
+#include "support/background_call.hpp"
+#include "support/client.hpp"
+#include "support/interrupt.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+using namespace sockserv;
+using namespace std::chrono_literals;
+using common::Address;
+using common::Socket;
+
+// Two connected stream sockets.
+std::pair<Socket, Socket> socket_pair() {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+        throw std::system_error(errno, std::system_category(), "socketpair");
+    }
+    return {Socket{common::FileDescriptor{fds[0]}}, Socket{common::FileDescriptor{fds[1]}}};
+}
+
+// A TCP connection over loopback: {client side, server side}.
+std::pair<Socket, Socket> loopback_connection() {
+    auto listener = Socket::open(AF_INET, SOCK_STREAM);
+    listener.bind(Address::parse_inet("127.0.0.1:0"));
+    listener.listen(1);
+    auto client = Socket::open(AF_INET, SOCK_STREAM);
+    client.connect(listener.local_address());
+    return {std::move(client), listener.accept().first};
+}
+
+// Reads until the peer closes.
+std::string read_to_end(Socket& socket) {
+    std::string all;
+    char buffer[64 * 1024];
+    while (std::size_t received = socket.recv(buffer)) {
+        all.append(buffer, received);
+    }
+    return all;
+}
+
+// Bytes that are not all alike, so that a lost or repeated piece shows.
+std::string patterned(std::size_t size) {
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) {
+        bytes[i] = static_cast<char>((i * 7 + i / 4096) % 251);
+    }
+    return bytes;
+}
+
+TEST(Socket, IsMoveOnly) {
+    static_assert(!std::is_copy_constructible_v<Socket>);
+    static_assert(!std::is_copy_assignable_v<Socket>);
+    static_assert(std::is_nothrow_move_constructible_v<Socket>);
+    static_assert(std::is_nothrow_move_assignable_v<Socket>);
+}
+
+TEST(Socket, MovingHandsTheDescriptorOver) {
+    auto original = Socket::open(AF_INET, SOCK_STREAM);
+    const int fd = original.fd();
+
+    Socket moved = std::move(original);
+
+    EXPECT_EQ(moved.fd(), fd);
+    EXPECT_FALSE(original.is_open());  // NOLINT(bugprone-use-after-move): the point of the test
+    EXPECT_EQ(original.fd(), -1);
+}
+
+TEST(Socket, MoveAssignmentClosesTheSocketItReplaces) {
+    auto kept = Socket::open(AF_INET, SOCK_STREAM);
+    auto replaced = Socket::open(AF_INET, SOCK_STREAM);
+    auto fds_before = test::open_fd_count();
+
+    replaced = std::move(kept);
+
+    EXPECT_EQ(test::open_fd_count(), fds_before - 1);
+}
+
+TEST(Socket, DestructionAndCloseReleaseTheDescriptorOnce) {
+    auto fds_before = test::open_fd_count();
+    {
+        auto socket = Socket::open(AF_INET, SOCK_STREAM);
+        EXPECT_EQ(test::open_fd_count(), fds_before + 1);
+        socket.close();
+        EXPECT_EQ(test::open_fd_count(), fds_before);
+        socket.close();  // harmless
+    }
+    EXPECT_EQ(test::open_fd_count(), fds_before);
+}
+
+TEST(Socket, AcceptGivesTheClientsAddress) {
+    auto listener = Socket::open(AF_INET, SOCK_STREAM);
+    listener.bind(Address::parse_inet("127.0.0.1:0"));
+    listener.listen(1);
+    auto client = Socket::open(AF_INET, SOCK_STREAM);
+    client.connect(listener.local_address());
+
+    auto [connection, client_address] = listener.accept();
+
+    EXPECT_EQ(client_address, client.local_address());
+    EXPECT_EQ(connection.peer_address(), client.local_address());
+    EXPECT_EQ(client.peer_address(), listener.local_address());
+}
+
+TEST(Socket, SendAllSendsManyMegabytesAcrossLoopback) {
+    // Far more than a socket buffer holds: send() takes it piece by piece.
+    auto [client, server] = loopback_connection();
+    client.set_timeout(test::default_timeout);
+    server.set_timeout(test::default_timeout);
+    const std::string data = patterned(48 * 1024 * 1024);
+
+    test::BackgroundCall sending{[&client = client, &data] {
+        client.send_all(data);
+        client.shutdown(SHUT_WR);
+    }};
+    std::string received = read_to_end(server);
+    sending.get();
+
+    ASSERT_EQ(received.size(), data.size());
+    EXPECT_TRUE(received == data) << "the bytes arrived changed or out of order";
+}
+
+TEST(Socket, SendAllSendsManyMegabytesAcrossASocketPair) {
+    auto [writer, reader] = socket_pair();
+    writer.set_timeout(test::default_timeout);
+    reader.set_timeout(test::default_timeout);
+    const std::string data = patterned(16 * 1024 * 1024);
+
+    test::BackgroundCall sending{[&writer = writer, &data] {
+        writer.send_all(data);
+        writer.close();
+    }};
+    std::string received = read_to_end(reader);
+    sending.get();
+
+    ASSERT_EQ(received.size(), data.size());
+    EXPECT_TRUE(received == data);
+}
+
+TEST(Socket, RecvReturnsZeroWhenThePeerHasClosed) {
+    auto [one, other] = socket_pair();
+    other.close();
+    char buffer[16];
+
+    EXPECT_EQ(one.recv(buffer), 0u);
+}
+
+TEST(Socket, ARecvThatWaitsTooLongThrowsTimedOut) {
+    auto [quiet, listening] = socket_pair();
+    listening.set_timeout(50ms);
+    char buffer[16];
+    auto start = std::chrono::steady_clock::now();
+
+    try {
+        listening.recv(buffer);
+        FAIL() << "recv returned with nothing sent";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms) << "gave up before the timeout";
+}
+
+TEST(Socket, ASendAllThatWaitsTooLongThrowsTimedOut) {
+    // The peer never reads: once the buffers are full, send() must wait.
+    auto [sender, idle] = socket_pair();
+    sender.set_timeout(50ms);
+
+    try {
+        sender.send_all(std::string(64 * 1024 * 1024, 'x'));
+        FAIL() << "64 MiB fit into the socket buffers";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    }
+}
+
+TEST(Socket, AZeroTimeoutFailsAtOnceRatherThanBlockingForever) {
+    // A zero timeval means "no limit" to the kernel; Python's settimeout(0)
+    // means "do not wait".
+    auto [quiet, listening] = socket_pair();
+    listening.set_timeout(0s);
+    char buffer[16];
+
+    test::BackgroundCall receiving{[&listening = listening, &buffer] { listening.recv(buffer); }};
+    bool returned = receiving.finishes_within();
+    if (!returned) {
+        quiet.send_all("x");  // unblock it, so that the test can end
+    }
+
+    ASSERT_TRUE(returned) << "recv blocked with a zero timeout";
+    try {
+        receiving.get();
+        FAIL() << "recv returned data that was never sent";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    }
+}
+
+// The receive timeout the kernel holds for socket, in seconds (0: none).
+double receive_timeout(const Socket& socket) {
+    timeval limit{};
+    socklen_t size = sizeof limit;
+    EXPECT_EQ(::getsockopt(socket.fd(), SOL_SOCKET, SO_RCVTIMEO, &limit, &size), 0);
+    return static_cast<double>(limit.tv_sec) + static_cast<double>(limit.tv_usec) / 1e6;
+}
+
+TEST(Socket, SetTimeoutGivesTheKernelTheLimit) {
+    auto socket = Socket::open(AF_INET, SOCK_STREAM);
+
+    socket.set_timeout(common::Seconds{2.5});
+    EXPECT_DOUBLE_EQ(receive_timeout(socket), 2.5);
+
+    socket.set_timeout(std::nullopt);
+    EXPECT_EQ(receive_timeout(socket), 0.0) << "no limit is a zero timeval";
+}
+
+TEST(Socket, AnInfiniteTimeoutMeansNoLimit) {
+    // Not an overflow in the conversion to timeval.
+    auto socket = Socket::open(AF_INET, SOCK_STREAM);
+    socket.set_timeout(common::Seconds{1.0});
+
+    socket.set_timeout(common::Seconds{std::numeric_limits<double>::infinity()});
+
+    EXPECT_EQ(receive_timeout(socket), 0.0);
+}
+
+TEST(Socket, SendingToAClosedPeerIsAnErrorNotSigpipe) {
+    // By default SIGPIPE kills the process: a server must never receive it.
+    ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
+    auto [sender, gone] = socket_pair();
+    gone.close();
+
+    try {
+        sender.send_all("anyone?");
+        FAIL() << "sending to a closed peer succeeded";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::broken_pipe) << error.what();
+    }
+}
+
+TEST(Socket, SendingToATcpPeerThatClosedIsAnErrorNotSigpipe) {
+    // The peer closed without reading: our first bytes are answered with a
+    // reset, and the write after that is the one that would raise SIGPIPE.
+    ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
+    auto [client, server] = loopback_connection();
+    server.set_timeout(test::default_timeout);
+    client.close();
+
+    bool failed = false;
+    for (int attempt = 0; attempt < 100 && !failed; ++attempt) {
+        try {
+            server.send_all(std::string(1024, 'x'));
+        } catch (const std::system_error& error) {
+            failed = true;
+            EXPECT_EQ(error.code(), std::errc::broken_pipe) << error.what();
+        }
+    }
+    EXPECT_TRUE(failed) << "100 sends to a closed peer all succeeded";
+}
+
+TEST(Socket, DatagramsGoToAndComeFromAddresses) {
+    auto one = Socket::open(AF_INET, SOCK_DGRAM);
+    auto other = Socket::open(AF_INET, SOCK_DGRAM);
+    one.bind(Address::parse_inet("127.0.0.1:0"));
+    other.bind(Address::parse_inet("127.0.0.1:0"));
+    other.set_timeout(test::default_timeout);
+    char buffer[64];
+
+    one.sendto("datagram", other.local_address());
+    auto [size, sender] = other.recvfrom(buffer);
+
+    EXPECT_EQ(std::string(buffer, size), "datagram");
+    EXPECT_EQ(sender, one.local_address());
+}
+
+TEST(Socket, OptionsCanBeSetAndRead) {
+    auto socket = Socket::open(AF_INET, SOCK_STREAM);
+    EXPECT_EQ(socket.get_option(SOL_SOCKET, SO_KEEPALIVE), 0);
+
+    socket.set_option(SOL_SOCKET, SO_KEEPALIVE, 1);
+
+    EXPECT_NE(socket.get_option(SOL_SOCKET, SO_KEEPALIVE), 0);
+}
+
+TEST(SocketErrors, ConnectNamesTheAddressAndKeepsErrno) {
+    // A port that was just free and has nothing listening.
+    auto probe = Socket::open(AF_INET, SOCK_STREAM);
+    probe.bind(Address::parse_inet("127.0.0.1:0"));
+    const auto address = probe.local_address();
+    auto client = Socket::open(AF_INET, SOCK_STREAM);
+
+    try {
+        client.connect(address);
+        FAIL() << "connected to a port nobody listens on";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::connection_refused);
+        EXPECT_EQ(std::string{error.what()}.rfind("connect " + address.to_string() + ": ", 0), 0u)
+            << error.what();
+    }
+}
+
+TEST(SocketErrors, BindNamesTheAddressAndKeepsErrno) {
+    auto first = Socket::open(AF_INET, SOCK_STREAM);
+    first.bind(Address::parse_inet("127.0.0.1:0"));
+    first.listen(1);
+    auto second = Socket::open(AF_INET, SOCK_STREAM);
+
+    try {
+        second.bind(first.local_address());
+        FAIL() << "two sockets bound the same port";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::address_in_use);
+        EXPECT_EQ(std::string{error.what()},
+                  "bind " + first.local_address().to_string() + ": " + error.code().message());
+    }
+}
+
+TEST(SocketErrors, OpeningAnUnknownFamilyThrows) {
+    auto fds_before = test::open_fd_count();
+
+    EXPECT_THROW(Socket::open(AF_UNSPEC, SOCK_STREAM), std::system_error);
+
+    EXPECT_EQ(test::open_fd_count(), fds_before);
+}
+
+TEST(SocketSignals, ARecvInterruptedByASignalIsRetried) {
+    // A signal handler installed without SA_RESTART makes a blocked recv()
+    // fail with EINTR; Socket must call it again, not report an error.
+    test::CountingSignalHandler signals;
+    auto [sender, receiver] = socket_pair();
+    receiver.set_timeout(test::default_timeout);
+    std::promise<pid_t> receiver_thread;
+    std::string received;
+    test::BackgroundCall receiving{[&] {
+        receiver_thread.set_value(test::current_thread_id());
+        char buffer[16];
+        received.assign(buffer, receiver.recv(buffer));
+    }};
+    const pid_t tid = receiver_thread.get_future().get();
+    ASSERT_TRUE(test::wait_until_in_syscall(tid, {SYS_recvfrom}));
+
+    signals.interrupt(receiving.native_handle());
+    ASSERT_TRUE(signals.wait_for_count(1));
+    // Interrupted and back in recv(): not returned with an error.
+    ASSERT_TRUE(test::wait_until_in_syscall(tid, {SYS_recvfrom}))
+        << "recv did not resume after the signal";
+    sender.send_all("late");
+
+    receiving.get();
+    EXPECT_EQ(received, "late");
+}
+
+}  // namespace

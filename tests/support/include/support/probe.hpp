@@ -1,0 +1,22 @@
+/// \file
+/// \brief Questions a test asks the network before or after a server runs.
+#pragma once
+
+#include <system_error>
+
+#include "common/address.hpp"
+
+namespace sockserv::test {
+
+/// \brief Whether this machine can bind a socket to IPv6 loopback (`::1`).
+///
+/// Some containers and CI runners have IPv6 disabled; tests of IPv6
+/// behaviour skip there (GTEST_SKIP) rather than fail.
+bool ipv6_loopback_available();
+
+/// \brief Tries one stream connection to \p address and closes it again.
+/// \return the error connect(2) gave (`std::errc::connection_refused` when
+///         nothing listens there), or an empty error_code when it connected.
+std::error_code connect_error(const common::Address& address);
+
+}  // namespace sockserv::test

@@ -1,0 +1,31 @@
+#include "support/probe.hpp"
+
+#include <sys/socket.h>
+
+#include "common/socket.hpp"
+#include "support/client.hpp"
+
+namespace sockserv::test {
+
+bool ipv6_loopback_available() {
+    try {
+        auto socket = common::Socket::open(AF_INET6, SOCK_STREAM);
+        socket.bind(common::Address::inet("::1", 0));
+        return true;
+    } catch (const std::system_error&) {
+        return false;  // EAFNOSUPPORT (no IPv6) or EADDRNOTAVAIL (no ::1)
+    }
+}
+
+std::error_code connect_error(const common::Address& address) {
+    auto socket = common::Socket::open(address.family(), SOCK_STREAM);
+    socket.set_timeout(default_timeout);
+    try {
+        socket.connect(address);
+    } catch (const std::system_error& error) {
+        return error.code();
+    }
+    return {};
+}
+
+}  // namespace sockserv::test
