@@ -164,10 +164,17 @@ std::string Address::host() const {
                         text, sizeof text);
             return text;
         case AF_UNIX: {
-            // The kernel may or may not count the trailing NUL in size_, and an
-            // unbound peer has no path at all: read up to the first NUL.
+            if (is_unnamed()) {
+                return {};
+            }
             const auto* un = reinterpret_cast<const sockaddr_un*>(&storage_);
             std::size_t length = size_ - offsetof(sockaddr_un, sun_path);
+            if (un->sun_path[0] == '\0') {
+                // Linux's abstract namespace: a name that starts with NUL and
+                // lives in no directory. Tools (ss, socat) write it as @name.
+                return '@' + std::string{un->sun_path + 1, length - 1};
+            }
+            // The kernel may or may not count the trailing NUL: stop at the first.
             return std::string{un->sun_path, ::strnlen(un->sun_path, length)};
         }
         default: return {};
@@ -178,9 +185,15 @@ std::string Address::to_string() const {
     switch (family()) {
         case AF_INET: return host() + ':' + std::to_string(port());
         case AF_INET6: return '[' + host() + "]:" + std::to_string(port());
-        case AF_UNIX: return host();
+        case AF_UNIX: return is_unnamed() ? "(unnamed Unix socket)" : host();
         default: return "(no address)";
     }
+}
+
+bool Address::is_unnamed() const noexcept {
+    // recvfrom() on Linux reports an unbound Unix sender with length 0 (no
+    // family at all); getpeername() reports one with just the family.
+    return size_ == 0 || (family() == AF_UNIX && size_ <= offsetof(sockaddr_un, sun_path));
 }
 
 const sockaddr* Address::data() const noexcept {

@@ -12,6 +12,7 @@ namespace sockserv::common {
 
 namespace {
 
+// [retry-on-eintr]
 // Runs a system call until it is not interrupted by a signal. A signal
 // handler (the demo's SIGINT, a profiler's SIGPROF) must not turn into a
 // spurious error in the middle of a request.
@@ -23,6 +24,7 @@ auto retry_on_eintr(Call call) {
     } while (result < 0 && errno == EINTR);
     return result;
 }
+// [retry-on-eintr]
 
 // A socket with a timeout (set_timeout) reports an expired wait as
 // EAGAIN; "timed out" is what the caller needs to read.
@@ -94,6 +96,7 @@ std::size_t Socket::recv(std::span<char> buffer, int flags) {
     return static_cast<std::size_t>(received);
 }
 
+// [send-all]
 void Socket::send_all(std::string_view data) {
     // send() may take only part of the data (a full socket buffer, a
     // signal): keep going from where it stopped, as Python's sendall().
@@ -106,6 +109,7 @@ void Socket::send_all(std::string_view data) {
         data.remove_prefix(static_cast<std::size_t>(sent));
     }
 }
+// [send-all]
 
 std::pair<std::size_t, Address> Socket::recvfrom(std::span<char> buffer, int flags) {
     Address sender;

@@ -34,6 +34,7 @@ public:
 };
 // [echo-handler]
 
+// [make-tcp-server]
 std::unique_ptr<common::demo::Server> make_tcp_server(const common::Address& address,
                                                       const common::demo::Options&) {
     auto server = std::make_unique<ch01::TCPServer>(
@@ -43,6 +44,7 @@ std::unique_ptr<common::demo::Server> make_tcp_server(const common::Address& add
     server->server_activate();
     return common::demo::erase(std::move(server));
 }
+// [make-tcp-server]
 
 }  // namespace
 

@@ -59,11 +59,13 @@ void BaseServer::shutdown() {
 }
 // [shutdown]
 
+// [handle-request]
 void BaseServer::handle_request() {
     common::Poller poller{fileno()};
     poller.wait(std::nullopt);
     handle_request_noblock();
 }
+// [handle-request]
 
 // [handle-request-noblock]
 void BaseServer::handle_request_noblock() {
@@ -83,10 +85,12 @@ void BaseServer::handle_request_noblock() {
 }
 // [handle-request-noblock]
 
+// [process-request]
 void BaseServer::process_request(Request& request, const common::Address& client_address) {
     finish_request(request, client_address);
     shutdown_request(request);
 }
+// [process-request]
 
 // [finish-request]
 void BaseServer::finish_request(Request& request, const common::Address& client_address) {

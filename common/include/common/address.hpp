@@ -82,12 +82,24 @@ public:
     /// \return the port in host byte order; 0 for other families
     [[nodiscard]] std::uint16_t port() const noexcept;
     /// \brief The host part as text, or the Unix path.
-    /// \return `127.0.0.1`, `::1` (no brackets), or the path; empty for an
-    ///         unbound Unix peer, which has no path
+    /// \return `127.0.0.1`, `::1` (no brackets), or the path; `@name` for a
+    ///         name in Linux's abstract namespace; empty for an unnamed Unix
+    ///         socket (see is_unnamed())
     [[nodiscard]] std::string host() const;
     /// \brief The address as the demo programs print it.
-    /// \return `127.0.0.1:80`, `[::1]:80`, the path, or `(no address)`
+    /// \return `127.0.0.1:80`, `[::1]:80`, the path, `(unnamed Unix socket)`,
+    ///         or `(no address)`
     [[nodiscard]] std::string to_string() const;
+    /// \brief True for an address that names nothing, such as the sender
+    /// of a datagram from a Unix socket that was never bound.
+    ///
+    /// A Unix client that sends without binding a path first has no
+    /// address: `recvfrom(2)` reports an empty one (`getpeername(2)` just
+    /// the family), and a reply cannot be sent to it. Python shows such a
+    /// peer as an empty string. An empty Address() is unnamed too.
+    /// \return true for an empty address, or an `AF_UNIX` one with no path
+    ///         and no abstract name
+    [[nodiscard]] bool is_unnamed() const noexcept;
 
     /// \brief The kernel's view, for `bind(2)`, `connect(2)`, `sendto(2)`.
     /// \return the stored `sockaddr`; size() bytes of it are meaningful

@@ -45,7 +45,12 @@ public:
     TCPServer(common::Address server_address, HandlerFactory RequestHandlerClass,
               bool bind_and_activate = true);
 
-    /// \brief Closes the socket: Python's `with` block calling server_close().
+    /// \brief Closes the listening socket, as leaving Python's `with` block
+    /// does through server_close().
+    ///
+    /// Nothing to write: the member #socket closes its descriptor when it
+    /// is destroyed. (A destructor could not usefully call the virtual
+    /// server_close() anyway: by then the derived parts are gone.)
     ~TCPServer() override = default;
 
     /// \brief Sets SO_REUSEADDR if allow_reuse_address, binds, and records

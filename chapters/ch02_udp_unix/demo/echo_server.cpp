@@ -1,0 +1,103 @@
+/// \file
+/// \brief `ch02_echo_server`: chapter 2's four servers, upper-casing what they hear.
+///
+/// The command line and behaviour are the course's demo contract
+/// (`demo-cli.md`); everything but the handlers lives in common/demo.
+
+#include <array>
+#include <memory>
+#include <stdexcept>
+
+#include "ch02/socketserver.hpp"
+#include "common/demo.hpp"
+#include "common/text.hpp"
+
+namespace {
+
+using namespace sockserv;
+
+// [echo-handler]
+/// Answers every line with the same line upper-cased. Upper-casing works
+/// byte by byte, so the handler need not find the line ends: whatever
+/// arrives goes straight back, and each line comes back whole and in order.
+class UpperCaseEchoHandler : public ch02::BaseRequestHandler {
+public:
+    using BaseRequestHandler::BaseRequestHandler;
+
+    void handle() override {
+        std::array<char, 64 * 1024> buffer;
+        common::Socket& connection = request.socket();
+        while (std::size_t received = connection.recv(buffer)) {  // 0: the client closed
+            std::span<char> data{buffer.data(), received};
+            common::ascii_upper(data);
+            connection.send_all({data.data(), data.size()});
+        }
+    }
+};
+// [echo-handler]
+
+// [datagram-echo-handler]
+/// Answers every datagram with one datagram: the same bytes, upper-cased,
+/// sent from the server's socket to the sender's address.
+class UpperCaseDatagramHandler : public ch02::BaseRequestHandler {
+public:
+    using BaseRequestHandler::BaseRequestHandler;
+
+    void handle() override {
+        if (client_address.is_unnamed()) {
+            // A Unix datagram client that bound no path has no address to
+            // answer to; handle_error() reports this on stderr.
+            throw std::runtime_error(
+                "cannot answer: the client's Unix socket has no path (bind one to get replies)");
+        }
+        common::ascii_upper(request.data);
+        request.socket().sendto(request.data, client_address);
+    }
+};
+// [datagram-echo-handler]
+
+using common::demo::Family;
+
+std::unique_ptr<common::demo::Server> make_tcp_server(const common::Address& address,
+                                                      const common::demo::Options&) {
+    auto server = std::make_unique<ch02::TCPServer>(
+        address, ch02::handler<UpperCaseEchoHandler>(), /*bind_and_activate=*/false);
+    server->request_queue_size = common::demo::listen_backlog;
+    server->server_bind();
+    server->server_activate();
+    return common::demo::erase(std::move(server));
+}
+
+std::unique_ptr<common::demo::Server> make_unix_stream_server(const common::Address& address,
+                                                              const common::demo::Options&) {
+    auto server = std::make_unique<ch02::UnixStreamServer>(
+        address, ch02::handler<UpperCaseEchoHandler>(), /*bind_and_activate=*/false);
+    server->request_queue_size = common::demo::listen_backlog;
+    server->server_bind();
+    server->server_activate();
+    return common::demo::erase(std::move(server));
+}
+
+std::unique_ptr<common::demo::Server> make_udp_server(const common::Address& address,
+                                                      const common::demo::Options&) {
+    return common::demo::erase(
+        std::make_unique<ch02::UDPServer>(address, ch02::handler<UpperCaseDatagramHandler>()));
+}
+
+std::unique_ptr<common::demo::Server> make_unix_datagram_server(const common::Address& address,
+                                                                const common::demo::Options&) {
+    return common::demo::erase(std::make_unique<ch02::UnixDatagramServer>(
+        address, ch02::handler<UpperCaseDatagramHandler>()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static const common::demo::ServerClass classes[] = {
+        {"TCPServer", Family::inet, make_tcp_server},
+        {"UDPServer", Family::inet, make_udp_server},
+        {"UnixStreamServer", Family::unix_path, make_unix_stream_server},
+        {"UnixDatagramServer", Family::unix_path, make_unix_datagram_server},
+    };
+    return common::demo::run(argc, argv, "ch02_echo_server", classes);
+}

@@ -1,0 +1,17 @@
+#include "ch02/unix_stream_server.hpp"
+
+#include <sys/socket.h>
+
+namespace sockserv::ch02 {
+
+UnixStreamServer::UnixStreamServer(common::Address server_address,
+                                   HandlerFactory RequestHandlerClass, bool bind_and_activate)
+    : TCPServer(require_unix(std::move(server_address), "UnixStreamServer"),
+                std::move(RequestHandlerClass), SOCK_STREAM) {
+    if (bind_and_activate) {
+        TCPServer::server_bind();  // the same steps as TCP: only the family differs
+        TCPServer::server_activate();
+    }
+}
+
+}  // namespace sockserv::ch02

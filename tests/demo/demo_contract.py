@@ -1,0 +1,747 @@
+#!/usr/bin/env python3
+"""Contract tests of a chapter's demo program, through real clients.
+
+    demo_contract.py BINARY [--class NAME] [unittest options]
+
+Starts BINARY (build/bin/chNN_echo_server or its _asan twin) the way a user
+would, and checks it against demo-cli.md line by line, for every server
+class the program prints with --list (or only the one --class names).
+Nothing here knows C++: the program is judged only by what a client, a
+shell and a signal can observe.
+
+Rules the tests keep, so that they are deterministic and safe under
+`ctest -j`: every server binds port 0 or a path in its own temporary
+directory; every socket operation and every wait has a timeout; readiness
+is read from the server's `listening on` line, never guessed with a sleep;
+and every server started is killed when its test ends, however it ends.
+"""
+
+import argparse
+import concurrent.futures
+import errno
+import os
+import random
+import re
+import selectors
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from dataclasses import dataclass
+
+# Generous limits: the ASan+UBSan twin is several times slower, and the
+# machine may be running other tests in parallel. A passing run takes a
+# small fraction of them; they only bound how long a broken server can hang.
+IO_TIMEOUT = 30.0
+EXIT_TIMEOUT = 30.0
+
+BINARY = ""   # set by main(): the program under test
+PROGRAM = ""  # the name it uses in its messages (the twin's too)
+
+
+# ---------------------------------------------------------------------------
+# What a class's name tells about its sockets
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The sockets a server class uses, read off its Python name."""
+
+    unix: bool       # a filesystem path rather than HOST:PORT
+    datagram: bool   # UDP / Unix datagrams rather than a stream
+
+    @staticmethod
+    def of(class_name):
+        return Kind(unix="Unix" in class_name,
+                    datagram="UDP" in class_name or "Datagram" in class_name)
+
+    @property
+    def socket_type(self):
+        return socket.SOCK_DGRAM if self.datagram else socket.SOCK_STREAM
+
+
+# ---------------------------------------------------------------------------
+# Running the program
+
+
+class Collector:
+    """Reads a pipe to its end on a thread and keeps what arrived.
+
+    The server must never block on a full stdout or stderr pipe, and a test
+    must be able to wait (with a timeout) for some text to show up.
+    """
+
+    def __init__(self, pipe):
+        self._pipe = pipe
+        self._data = b""
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        while chunk := os.read(self._pipe.fileno(), 65536):
+            with self._changed:
+                self._data += chunk
+                self._changed.notify_all()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def wait_for(self, done, timeout=IO_TIMEOUT):
+        """Waits until done(data, closed) is true; returns the data."""
+        with self._changed:
+            self._changed.wait_for(lambda: done(self._data, self._closed), timeout)
+            return self._data
+
+    def all(self, timeout=IO_TIMEOUT):
+        """Everything, once the writer has closed the pipe."""
+        return self.wait_for(lambda data, closed: closed, timeout)
+
+    @property
+    def data(self):
+        with self._changed:
+            return self._data
+
+
+def run(*arguments):
+    """Runs the program to completion: (status, stdout, stderr)."""
+    result = subprocess.run([BINARY, *arguments], stdin=subprocess.DEVNULL,
+                            capture_output=True, timeout=EXIT_TIMEOUT)
+    return result.returncode, result.stdout.decode(errors="replace"), \
+        result.stderr.decode(errors="replace")
+
+
+LISTENING = re.compile(
+    r"listening on (?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]:(?P<port6>\d+)"
+    r"|(?P<ipv4>\d+\.\d+\.\d+\.\d+):(?P<port4>\d+)"
+    r"|(?P<path>/.*))\n")
+
+
+class DemoServer:
+    """One run of the demo program, from its start to its exit."""
+
+    def __init__(self, *arguments):
+        self.process = subprocess.Popen([BINARY, *arguments], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        start_new_session=True)
+        self.stdout = Collector(self.process.stdout)
+        self.stderr = Collector(self.process.stderr)
+        self.listening_line = ""
+        self.family = self.address = None
+
+    def wait_until_listening(self):
+        """Reads the `listening on` line: the server is ready once it is printed."""
+        data = self.stdout.wait_for(lambda data, closed: b"\n" in data or closed)
+        if b"\n" not in data:
+            raise AssertionError(
+                f"no `listening on` line within {IO_TIMEOUT} s; stdout {data!r}, "
+                f"exit status {self.process.poll()}, stderr:\n{self.stderr_text()}")
+        self.listening_line = data[:data.index(b"\n") + 1].decode()
+        self.family, self.address = self._parse(self.listening_line)
+
+    @staticmethod
+    def _parse(line):
+        match = LISTENING.fullmatch(line)
+        if not match:
+            raise AssertionError(f"expected `listening on ADDRESS`, got {line!r}")
+        if match["ipv4"]:
+            return socket.AF_INET, (match["ipv4"], int(match["port4"]))
+        if match["ipv6"]:
+            return socket.AF_INET6, (match["ipv6"], int(match["port6"]))
+        return socket.AF_UNIX, match["path"]
+
+    @property
+    def port(self):
+        return self.address[1]
+
+    def send_signal(self, signo):
+        self.process.send_signal(signo)
+
+    def wait_exit(self, timeout=EXIT_TIMEOUT):
+        """The exit status; fails the test if the program does not end in time."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the server did not exit within {timeout} s; stderr:\n"
+                                 f"{self.stderr_text()}") from None
+
+    def stderr_text(self):
+        return self.stderr.data.decode(errors="replace")
+
+    def wait_for_stderr(self, text=None):
+        """Waits until stderr contains text (None: anything); returns all of it."""
+        wanted = text.encode() if text is not None else b""
+        self.stderr.wait_for(lambda data, closed: (data and wanted in data) or closed)
+        return self.stderr_text()
+
+    def wait_for_stderr_line(self, prefix):
+        """Waits for a whole stderr line starting with prefix; returns it or None."""
+        pattern = re.compile(rb"^" + re.escape(prefix.encode()) + rb".*\n", re.MULTILINE)
+        data = self.stderr.wait_for(lambda data, closed: pattern.search(data) or closed)
+        found = pattern.search(data)
+        return found[0].decode(errors="replace") if found else None
+
+    def kill(self):
+        """Ends the program, and any child it forked. Every test ends with this."""
+        try:
+            # The server leads its own process group (start_new_session), so
+            # this also reaches the children of the Forking classes.
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # the group is gone already: every member has exited
+        self.process.wait(EXIT_TIMEOUT)
+        # Close the pipes only once the collectors have read to their end,
+        # so that no read can touch a file descriptor number reused since.
+        self.stdout.all()
+        self.stderr.all()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def signal_pending(pid, signo):
+    """Whether signo waits, undelivered, in the process's shared queue."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("ShdPnd:"):
+                return bool(int(line.split()[1], 16) & (1 << (signo - 1)))
+    return False
+
+
+def wait_until_taken(server, signo):
+    """Waits until the server has taken signo off its queue.
+
+    Two signals of the same number merge while pending, so a test that
+    sends a second SIGINT must first know the first one was received. The
+    program offers no event for that; /proc shows the pending set, polled at
+    a short interval with a deadline. (Only this check polls.)
+    """
+    deadline = time.monotonic() + IO_TIMEOUT
+    while signal_pending(server.process.pid, signo):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server never took signal {signo} off its queue")
+        time.sleep(0.002)
+
+
+# ---------------------------------------------------------------------------
+# Clients
+
+
+def ipv6_loopback_works():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def recv_exactly(sock, size):
+    """Reads size bytes, or fails if the peer closes first."""
+    parts, received = [], 0
+    while received < size:
+        chunk = sock.recv(min(size - received, 1 << 20))
+        if not chunk:
+            raise AssertionError(f"the server closed after {received} of {size} bytes")
+        parts.append(chunk)
+        received += len(chunk)
+    return b"".join(parts)
+
+
+def recv_to_eof(sock):
+    parts = []
+    while chunk := sock.recv(65536):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def assert_same_bytes(test, got, expected):
+    """assertEqual for big payloads: names the first difference, not 16 MiB."""
+    if got == expected:
+        return
+    first = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b),
+                 min(len(got), len(expected)))
+    test.fail(f"got {len(got)} bytes, expected {len(expected)}; first difference at byte "
+              f"{first}: got {got[first:first + 16]!r}, expected {expected[first:first + 16]!r}")
+
+
+# ---------------------------------------------------------------------------
+# Tests of the program as a whole, independent of the server class
+
+
+class CommandLineTests(unittest.TestCase):
+    """demo-cli.md, "Command line" and Behaviour 6: options and errors."""
+
+    classes = []  # filled by main() from --list
+
+    def assert_usage_error(self, *arguments):
+        status, out, err = run(*arguments)
+        self.assertEqual(status, 2, f"{arguments}: exit status; stderr:\n{err}")
+        self.assertEqual(out, "", f"{arguments}: nothing goes to stdout on an error")
+        first_line = err.splitlines()[0] if err else ""
+        self.assertTrue(first_line.startswith(f"{PROGRAM}: "),
+                        f"{arguments}: the first stderr line names the program and the "
+                        f"error, got {first_line!r}")
+        self.assertIn("usage", err.lower(), f"{arguments}: usage on stderr")
+        for name in self.classes:
+            self.assertIn(name, err, f"{arguments}: the usage lists the classes")
+
+    def test_list_prints_the_classes_one_a_line(self):
+        status, out, err = run("--list")
+        self.assertEqual((status, err), (0, ""))
+        self.assertEqual(out.splitlines(), self.classes)
+        self.assertIn("TCPServer", self.classes, "every chapter has TCPServer, the default")
+        self.assertEqual(len(set(self.classes)), len(self.classes), "no class twice")
+
+    def test_help_prints_usage_on_stdout(self):
+        status, out, err = run("--help")
+        self.assertEqual((status, err), (0, ""))
+        self.assertIn("usage", out.lower())
+        for option in ("--class", "--bind", "--poll-interval", "--max-children",
+                       "--help", "--list"):
+            self.assertIn(option, out)
+
+    def test_unknown_option_is_a_usage_error(self):
+        self.assert_usage_error("--frobnicate")
+
+    def test_unknown_class_is_a_usage_error(self):
+        self.assert_usage_error("--class", "NoSuchServer", "--bind", "127.0.0.1:0")
+
+    def test_an_address_without_host_is_malformed(self):
+        self.assert_usage_error("--bind", ":0")
+
+    def test_a_port_above_65535_is_malformed(self):
+        self.assert_usage_error("--bind", "1.2.3.4:70000")
+
+    def test_an_address_without_port_is_malformed(self):
+        self.assert_usage_error("--bind", "nohost")
+
+    def test_a_port_in_use_cannot_be_bound(self):
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            holder.listen()
+            port = holder.getsockname()[1]
+            status, out, err = run("--bind", f"127.0.0.1:{port}")
+        self.assertEqual(status, 1, err)
+        self.assertEqual(out, "")
+        self.assertEqual(err, f"{PROGRAM}: cannot bind 127.0.0.1:{port}: Address already in use\n")
+
+
+# ---------------------------------------------------------------------------
+# Tests of one server class. main() makes one concrete TestCase per class
+# the program lists, from the mixins that fit its kind.
+
+
+class ClassTestBase:
+    """Starting, reaching and stopping a server of one class.
+
+    A mixin, not a TestCase: unittest runs only the concrete classes that
+    add_class_tests() makes for the classes the program lists.
+    """
+
+    class_name = "TCPServer"
+    kind = Kind.of("TCPServer")
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="demo-contract-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def default_bind(self):
+        return os.path.join(self.tmp.name, "echo.sock") if self.kind.unix else "127.0.0.1:0"
+
+    def start(self, bind=None, *extra):
+        """A running server; it is killed when the test ends, whatever happens."""
+        server = DemoServer("--class", self.class_name, "--bind", bind or self.default_bind(),
+                            *extra)
+        self.addCleanup(server.kill)
+        server.wait_until_listening()
+        return server
+
+    def client(self, server):
+        """A client socket of the server's kind, connected, with a timeout."""
+        sock = socket.socket(server.family, self.kind.socket_type)
+        self.addCleanup(sock.close)
+        sock.settimeout(IO_TIMEOUT)
+        if self.kind.unix and self.kind.datagram:
+            # A Unix datagram server answers to the sender's path: bind one.
+            sock.bind(os.path.join(self.tmp.name, f"client-{id(sock)}.sock"))
+        sock.connect(server.address)
+        return sock
+
+    def exchange(self, server, data):
+        """Sends data as one request, returns the answer, and hangs up."""
+        with self.client(server) as sock:
+            if self.kind.datagram:
+                sock.send(data)
+                return sock.recv(65536)
+            sock.sendall(data)
+            return recv_exactly(sock, len(data))
+
+    def assert_clean_exit(self, server, signo):
+        self.assertEqual(server.wait_exit(), 0,
+                         f"exit status after {signal.Signals(signo).name}; stderr:\n"
+                         f"{server.stderr_text()}")
+        self.assertEqual(server.stdout.all(), server.listening_line.encode(),
+                         "nothing but the `listening on` line ever goes to stdout")
+
+
+class EveryClassTests(ClassTestBase):
+    """Behaviour 1 and 4 for any class: the listening line, an idle stop."""
+
+    def test_listening_line_names_the_real_address(self):
+        server = self.start()
+        if self.kind.unix:
+            self.assertEqual(server.address, self.default_bind())
+            self.assertTrue(stat.S_ISSOCK(os.stat(server.address).st_mode))
+        else:
+            self.assertEqual(server.address[0], "127.0.0.1")
+            self.assertNotEqual(server.port, 0, "the port the OS chose, not 0")
+        self.assertEqual(self.exchange(server, b"ping\n"), b"PING\n")
+
+    def test_poll_interval_can_be_chosen(self):
+        server = self.start(None, "--poll-interval", "0.05")
+        self.assertEqual(self.exchange(server, b"polling\n"), b"POLLING\n")
+        server.send_signal(signal.SIGINT)
+        self.assert_clean_exit(server, signal.SIGINT)
+
+    def test_sigint_stops_an_idle_server_with_status_0(self):
+        server = self.start()
+        server.send_signal(signal.SIGINT)
+        self.assert_clean_exit(server, signal.SIGINT)
+
+    def test_sigterm_stops_an_idle_server_with_status_0(self):
+        server = self.start()
+        server.send_signal(signal.SIGTERM)
+        self.assert_clean_exit(server, signal.SIGTERM)
+
+
+class InetClassTests(ClassTestBase):
+    """--bind HOST:PORT forms other than 127.0.0.1."""
+
+    def test_ipv6_loopback(self):
+        if not ipv6_loopback_works():
+            self.skipTest("no IPv6 loopback on this machine")
+        server = self.start("[::1]:0")
+        self.assertEqual(server.family, socket.AF_INET6, server.listening_line)
+        self.assertEqual(server.address[0], "::1")
+        self.assertNotEqual(server.port, 0)
+        self.assertEqual(self.exchange(server, b"over ipv6\n"), b"OVER IPV6\n")
+
+    def test_every_interface(self):
+        server = self.start("0.0.0.0:0")
+        self.assertEqual(server.address[0], "0.0.0.0", server.listening_line)
+        self.assertNotEqual(server.port, 0)
+        server.address = ("127.0.0.1", server.port)  # reachable through loopback too
+        self.assertEqual(self.exchange(server, b"anyone\n"), b"ANYONE\n")
+
+    def test_localhost_is_resolved(self):
+        server = self.start("localhost:0")
+        self.assertIn(server.address[0], ("127.0.0.1", "::1"), server.listening_line)
+        self.assertNotEqual(server.port, 0)
+        self.assertEqual(self.exchange(server, b"by name\n"), b"BY NAME\n")
+
+
+class UnixClassTests(ClassTestBase):
+    """--bind PATH: the socket file, and the ways binding a path fails."""
+
+    def assert_cannot_bind(self, path):
+        status, out, err = run("--class", self.class_name, "--bind", path)
+        self.assertEqual(status, 1, err)
+        self.assertEqual(out, "")
+        self.assertRegex(err, rf"^{re.escape(PROGRAM)}: cannot bind {re.escape(path)}: \S.*\n$")
+
+    def test_socket_file_is_removed_on_exit(self):
+        server = self.start()
+        server.send_signal(signal.SIGINT)
+        self.assert_clean_exit(server, signal.SIGINT)
+        self.assertFalse(os.path.exists(server.address), "the socket file is removed")
+
+    def test_no_bind_is_a_usage_error(self):
+        status, out, err = run("--class", self.class_name)
+        self.assertEqual(status, 2, err)
+        self.assertEqual(out, "")
+        self.assertIn("usage", err.lower())
+
+    def test_existing_path_cannot_be_bound(self):
+        path = os.path.join(self.tmp.name, "taken")
+        open(path, "w").close()
+        self.assert_cannot_bind(path)
+
+    def test_missing_directory_cannot_be_bound(self):
+        self.assert_cannot_bind(os.path.join(self.tmp.name, "no-such-dir", "echo.sock"))
+
+    def test_too_long_path_cannot_be_bound(self):
+        self.assert_cannot_bind(os.path.join(self.tmp.name, "x" * 120))
+
+
+class StreamClassTests(ClassTestBase):
+    """Behaviour 2, 4, 7 and 8 for stream classes (TCP and Unix stream)."""
+
+    def test_lines_come_back_upper_cased(self):
+        server = self.start()
+        sock = self.client(server)
+        cases = [
+            (b"hello, world\n", b"HELLO, WORLD\n"),
+            # Only ASCII letters change: UTF-8 sequences pass through as bytes.
+            ("grüße aus köln, 東京\n".encode(), "GRüßE AUS KöLN, 東京\n".encode()),
+            (b"nul\x00inside\x00\n", b"NUL\x00INSIDE\x00\n"),
+            (b"\n", b"\n"),
+        ]
+        for sent, expected in cases:
+            with self.subTest(sent=sent):
+                sock.sendall(sent)
+                self.assertEqual(recv_exactly(sock, len(expected)), expected)
+
+    def test_every_byte_value_passes_through(self):
+        server = self.start()
+        sock = self.client(server)
+        line = bytes(b for b in range(256) if b != ord("\n")) + b"\n"
+        sock.sendall(line)
+        # bytes.upper() changes exactly the ASCII letters a-z, like the server.
+        self.assertEqual(recv_exactly(sock, len(line)), line.upper())
+
+    def test_many_lines_in_one_send_and_one_line_in_many_sends(self):
+        server = self.start()
+        sock = self.client(server)
+        sock.sendall(b"one\ntwo\nthree\n")
+        self.assertEqual(recv_exactly(sock, 14), b"ONE\nTWO\nTHREE\n")
+        for byte in b"slowly\n":
+            sock.sendall(bytes([byte]))
+        self.assertEqual(recv_exactly(sock, 7), b"SLOWLY\n")
+
+    def test_a_last_line_without_newline_is_answered_before_close(self):
+        server = self.start()
+        sock = self.client(server)
+        sock.sendall(b"first\nno newline at the end")
+        sock.shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(sock), b"FIRST\nNO NEWLINE AT THE END")
+
+    def test_a_16_mib_line(self):
+        server = self.start()
+        sock = self.client(server)
+        payload = random.Random(16).randbytes(16 << 20).replace(b"\n", b".") + b"\n"
+        # Send and receive at once: the echo fills both socket buffers long
+        # before 16 MiB are through, and a client that only sent would stall.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            sending = pool.submit(sock.sendall, payload)
+            received = recv_exactly(sock, len(payload))
+            sending.result(IO_TIMEOUT)
+        assert_same_bytes(self, received, payload.upper())
+
+    def test_100_clients_connecting_at_once_are_all_served(self):
+        server = self.start()
+        # Keep the server busy with a first client, so that the next hundred
+        # can only wait in the listen queue: with a backlog of 128 they all
+        # complete their connection; with Python's 5, most would stall.
+        first = self.client(server)
+        first.sendall(b"first\n")
+        self.assertEqual(recv_exactly(first, 6), b"FIRST\n")
+
+        burst = self.connect_at_once(server, 100)
+        first.shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(first), b"")
+        for number, sock in enumerate(burst):
+            sock.sendall(b"client %d\n" % number)
+            sock.shutdown(socket.SHUT_WR)
+        for number, sock in enumerate(burst):
+            self.assertEqual(recv_to_eof(sock), b"CLIENT %d\n" % number)
+
+    def connect_at_once(self, server, count):
+        """count sockets, connecting without waiting for one another."""
+        socks = []
+        pending = selectors.DefaultSelector()
+        self.addCleanup(pending.close)
+        for _ in range(count):
+            sock = socket.socket(server.family, socket.SOCK_STREAM)
+            self.addCleanup(sock.close)
+            sock.setblocking(False)
+            error = sock.connect_ex(server.address)
+            # A Unix stream socket says EAGAIN when the listen queue is full.
+            self.assertIn(error, (0, errno.EINPROGRESS),
+                          f"connection {len(socks)}: {os.strerror(error)}")
+            if error == errno.EINPROGRESS:
+                pending.register(sock, selectors.EVENT_WRITE)
+            socks.append(sock)
+        deadline = time.monotonic() + IO_TIMEOUT
+        while pending.get_map():
+            remaining = deadline - time.monotonic()
+            self.assertGreater(remaining, 0, f"{len(pending.get_map())} of {count} connections "
+                               "still not accepted into the listen queue: is the backlog 128?")
+            for key, _ in pending.select(remaining):
+                pending.unregister(key.fileobj)
+                error = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                self.assertEqual(error, 0, os.strerror(error))
+        for sock in socks:
+            sock.setblocking(True)
+            sock.settimeout(IO_TIMEOUT)
+        return socks
+
+    def test_a_client_that_resets_does_not_stop_the_server(self):
+        server = self.start()
+        rude = self.client(server)
+        rude_port = None if self.kind.unix else rude.getsockname()[1]
+        rude.sendall(b"hello\n")
+        # Wait until the answer has arrived, but leave it unread: closing a
+        # socket with unread data resets the connection (TCP sends RST; a
+        # Unix peer gets ECONNRESET), so the server's next recv fails.
+        self.assertTrue(rude.recv(1, socket.MSG_PEEK), "some of the answer is waiting")
+        rude.close()
+
+        self.assertEqual(self.exchange(server, b"next, please\n"), b"NEXT, PLEASE\n")
+        if rude_port is None:  # a Unix client has no name to report
+            self.assertNotEqual(server.wait_for_stderr(), "", "a report on stderr")
+        else:
+            self.assertIn(str(rude_port), server.wait_for_stderr(str(rude_port)),
+                          "handle_error's report on stderr names the client")
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+
+    def test_a_client_that_vanishes_mid_answer_does_not_stop_the_server(self):
+        server = self.start()
+        rude = self.client(server)
+        rude_port = None if self.kind.unix else rude.getsockname()[1]
+        # Send without reading until every buffer on the way is full: the
+        # server is then busy sending its answer, and our close (with the
+        # answer unread) resets the connection under it. Its send or recv
+        # fails; that must be reported, never kill it (as SIGPIPE would).
+        rude.setblocking(False)
+        chunk = b"x" * 65536
+        try:
+            while True:
+                rude.send(chunk)
+        except BlockingIOError:
+            pass
+        rude.setblocking(True)
+        rude.settimeout(IO_TIMEOUT)
+        self.assertTrue(rude.recv(1, socket.MSG_PEEK), "some of the answer is waiting")
+        rude.close()
+
+        self.assertEqual(self.exchange(server, b"still there?\n"), b"STILL THERE?\n")
+        if rude_port is not None:
+            self.assertIn(str(rude_port), server.wait_for_stderr(str(rude_port)),
+                          "handle_error's report on stderr names the client")
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+
+    def check_signal_finishes_the_request(self, signo):
+        server = self.start()
+        sock = self.client(server)
+        sock.sendall(b"before\n")
+        self.assertEqual(recv_exactly(sock, 7), b"BEFORE\n")
+        server.send_signal(signo)
+        # The request in progress is finished first: it is still answered.
+        sock.sendall(b"after the signal\n")
+        self.assertEqual(recv_exactly(sock, 17), b"AFTER THE SIGNAL\n")
+        sock.shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(sock), b"")
+        self.assert_clean_exit(server, signo)
+
+    def test_sigint_finishes_the_connected_client_then_exits_0(self):
+        self.check_signal_finishes_the_request(signal.SIGINT)
+
+    def test_sigterm_finishes_the_connected_client_then_exits_0(self):
+        self.check_signal_finishes_the_request(signal.SIGTERM)
+
+    def check_second_signal_cuts_short(self, first, second):
+        server = self.start()
+        sock = self.client(server)
+        sock.sendall(b"busy\n")
+        self.assertEqual(recv_exactly(sock, 5), b"BUSY\n")
+        server.send_signal(first)
+        if first == second:
+            wait_until_taken(server, first)
+        server.send_signal(second)
+        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
+        # Wait for the line itself, not for the end of stderr: a forked child
+        # still serving the client may hold the pipe open.
+        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
+        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
+                             + server.stderr_text())
+
+    def test_second_sigint_during_shutdown_exits_1(self):
+        self.check_second_signal_cuts_short(signal.SIGINT, signal.SIGINT)
+
+    def test_sigterm_after_sigint_exits_1(self):
+        self.check_second_signal_cuts_short(signal.SIGINT, signal.SIGTERM)
+
+
+class DatagramClassTests(ClassTestBase):
+    """Behaviour 3 for datagram classes (UDP and Unix datagram)."""
+
+    def test_each_datagram_is_answered_upper_cased(self):
+        server = self.start()
+        sock = self.client(server)
+        for sent in (b"hello\n", b"no newline", "grüße\n".encode(), b"nul\x00byte"):
+            with self.subTest(sent=sent):
+                sock.send(sent)
+                self.assertEqual(sock.recv(65536), sent.upper())
+
+    def test_an_empty_datagram_gets_an_empty_reply(self):
+        server = self.start()
+        sock = self.client(server)
+        sock.send(b"")
+        self.assertEqual(sock.recv(65536), b"")
+
+
+class UnixDatagramClassTests(ClassTestBase):
+    """Behaviour 3: a Unix datagram from an unbound client cannot be answered."""
+
+    def test_an_unbound_sender_is_dropped_and_reported(self):
+        server = self.start()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as anonymous:
+            anonymous.settimeout(IO_TIMEOUT)
+            anonymous.sendto(b"who am i\n", server.address)
+        self.assertNotEqual(server.wait_for_stderr(), "", "the drop is reported on stderr")
+        self.assertEqual(self.exchange(server, b"next\n"), b"NEXT\n")
+
+
+def mixins_for(kind):
+    """The test mixins that apply to a class of this kind."""
+    mixins = [EveryClassTests]
+    mixins.append(UnixClassTests if kind.unix else InetClassTests)
+    mixins.append(DatagramClassTests if kind.datagram else StreamClassTests)
+    if kind.unix and kind.datagram:
+        mixins.append(UnixDatagramClassTests)
+    return mixins
+
+
+def add_class_tests(namespace, class_name):
+    """Defines one TestCase per mixin for class_name, e.g. TCPServer_Stream."""
+    kind = Kind.of(class_name)
+    for mixin in mixins_for(kind):
+        suffix = mixin.__name__.removesuffix("ClassTests")
+        name = f"{class_name}_{suffix}"
+        namespace[name] = type(name, (mixin, unittest.TestCase),
+                               {"class_name": class_name, "kind": kind})
+
+
+def listed_classes():
+    status, out, err = run("--list")
+    if status != 0 or not out.strip():
+        sys.exit(f"{BINARY} --list failed (status {status}):\n{err}")
+    return out.splitlines()
+
+
+def main():
+    global BINARY, PROGRAM
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("binary", help="the demo program to test")
+    parser.add_argument("--class", dest="only", help="test only this server class")
+    options, unittest_arguments = parser.parse_known_args()
+    BINARY = os.path.abspath(options.binary)
+    # The sanitized twin speaks under the plain program's name.
+    PROGRAM = re.sub(r"_asan$", "", os.path.basename(BINARY))
+
+    classes = listed_classes()
+    CommandLineTests.classes = classes
+    for class_name in classes:
+        if options.only in (None, class_name):
+            add_class_tests(globals(), class_name)
+    unittest.main(argv=[sys.argv[0], *unittest_arguments], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
