@@ -177,24 +177,27 @@ void Socket::set_timeout(std::optional<Seconds> timeout) {
     }
 }
 
-Address Socket::local_address() const {
+namespace {
+
+// getsockname(2) and getpeername(2) have one shape: fill in an address.
+Address ask_for_address(int fd, int (*call)(int, sockaddr*, socklen_t*), std::string_view name) {
     Address address;
     socklen_t size = Address::capacity();
-    if (::getsockname(fd(), address.data(), &size) < 0) {
-        throw_system_error("getsockname");
+    if (call(fd, address.data(), &size) < 0) {
+        throw_system_error(name);
     }
     address.set_size(size);
     return address;
 }
 
+}  // namespace
+
+Address Socket::local_address() const {
+    return ask_for_address(fd(), ::getsockname, "getsockname");
+}
+
 Address Socket::peer_address() const {
-    Address address;
-    socklen_t size = Address::capacity();
-    if (::getpeername(fd(), address.data(), &size) < 0) {
-        throw_system_error("getpeername");
-    }
-    address.set_size(size);
-    return address;
+    return ask_for_address(fd(), ::getpeername, "getpeername");
 }
 
 }  // namespace sockserv::common

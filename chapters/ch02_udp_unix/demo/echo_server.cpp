@@ -58,46 +58,36 @@ public:
 
 using common::demo::Family;
 
-std::unique_ptr<common::demo::Server> make_tcp_server(const common::Address& address,
-                                                      const common::demo::Options&) {
-    auto server = std::make_unique<ch02::TCPServer>(
+// [make-stream-server]
+/// TCPServer or UnixStreamServer, listening with the demo's larger backlog.
+template <class StreamServer>
+std::unique_ptr<common::demo::Server> make_stream_server(const common::Address& address,
+                                                         const common::demo::Options&) {
+    auto server = std::make_unique<StreamServer>(
         address, ch02::handler<UpperCaseEchoHandler>(), /*bind_and_activate=*/false);
     server->request_queue_size = common::demo::listen_backlog;
     server->server_bind();
     server->server_activate();
     return common::demo::erase(std::move(server));
 }
+// [make-stream-server]
 
-std::unique_ptr<common::demo::Server> make_unix_stream_server(const common::Address& address,
-                                                              const common::demo::Options&) {
-    auto server = std::make_unique<ch02::UnixStreamServer>(
-        address, ch02::handler<UpperCaseEchoHandler>(), /*bind_and_activate=*/false);
-    server->request_queue_size = common::demo::listen_backlog;
-    server->server_bind();
-    server->server_activate();
-    return common::demo::erase(std::move(server));
-}
-
-std::unique_ptr<common::demo::Server> make_udp_server(const common::Address& address,
-                                                      const common::demo::Options&) {
+/// UDPServer or UnixDatagramServer: nothing to listen for, so no backlog.
+template <class DatagramServer>
+std::unique_ptr<common::demo::Server> make_datagram_server(const common::Address& address,
+                                                           const common::demo::Options&) {
     return common::demo::erase(
-        std::make_unique<ch02::UDPServer>(address, ch02::handler<UpperCaseDatagramHandler>()));
-}
-
-std::unique_ptr<common::demo::Server> make_unix_datagram_server(const common::Address& address,
-                                                                const common::demo::Options&) {
-    return common::demo::erase(std::make_unique<ch02::UnixDatagramServer>(
-        address, ch02::handler<UpperCaseDatagramHandler>()));
+        std::make_unique<DatagramServer>(address, ch02::handler<UpperCaseDatagramHandler>()));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     static const common::demo::ServerClass classes[] = {
-        {"TCPServer", Family::inet, make_tcp_server},
-        {"UDPServer", Family::inet, make_udp_server},
-        {"UnixStreamServer", Family::unix_path, make_unix_stream_server},
-        {"UnixDatagramServer", Family::unix_path, make_unix_datagram_server},
+        {"TCPServer", Family::inet, make_stream_server<ch02::TCPServer>},
+        {"UDPServer", Family::inet, make_datagram_server<ch02::UDPServer>},
+        {"UnixStreamServer", Family::unix_path, make_stream_server<ch02::UnixStreamServer>},
+        {"UnixDatagramServer", Family::unix_path, make_datagram_server<ch02::UnixDatagramServer>},
     };
     return common::demo::run(argc, argv, "ch02_echo_server", classes);
 }
