@@ -21,12 +21,14 @@ TCPServer::TCPServer(common::Address server_address, HandlerFactory RequestHandl
 }
 // [tcp-server-constructor]
 
+// [tcp-server-base-constructor]
 TCPServer::TCPServer(common::Address server_address, HandlerFactory RequestHandlerClass,
                      int socket_type)
     : BaseServer(std::move(server_address), std::move(RequestHandlerClass)),
       address_family(this->server_address.family()),
       socket_type(socket_type),
       socket(common::Socket::open(address_family, socket_type)) {}
+// [tcp-server-base-constructor]
 
 // [server-bind]
 void TCPServer::server_bind() {

@@ -23,9 +23,11 @@ UDPServer::UDPServer(AnyFamily, common::Address server_address, HandlerFactory R
 }
 // [udp-server-constructor]
 
+// [udp-server-activate]
 void UDPServer::server_activate() {
     // A datagram socket receives as soon as it is bound: nothing to listen for.
 }
+// [udp-server-activate]
 
 // [udp-get-request]
 std::pair<Request, common::Address> UDPServer::get_request() {
@@ -39,6 +41,7 @@ std::pair<Request, common::Address> UDPServer::get_request() {
 }
 // [udp-get-request]
 
+// [udp-shutdown-request]
 void UDPServer::shutdown_request(Request& request) {
     close_request(request);  // no connection, so no shutdown(2)
 }
@@ -46,5 +49,6 @@ void UDPServer::shutdown_request(Request& request) {
 void UDPServer::close_request(Request&) {
     // The socket belongs to the server and serves the next datagram too.
 }
+// [udp-shutdown-request]
 
 }  // namespace sockserv::ch02

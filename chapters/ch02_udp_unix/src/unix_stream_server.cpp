@@ -4,6 +4,7 @@
 
 namespace sockserv::ch02 {
 
+// [unix-stream-server-constructor]
 UnixStreamServer::UnixStreamServer(common::Address server_address,
                                    HandlerFactory RequestHandlerClass, bool bind_and_activate)
     : TCPServer(require_unix(std::move(server_address), "UnixStreamServer"),
@@ -13,5 +14,6 @@ UnixStreamServer::UnixStreamServer(common::Address server_address,
         TCPServer::server_activate();
     }
 }
+// [unix-stream-server-constructor]
 
 }  // namespace sockserv::ch02

@@ -87,8 +87,10 @@ public:
     ///         socket (see is_unnamed())
     [[nodiscard]] std::string host() const;
     /// \brief The address as the demo programs print it.
-    /// \return `127.0.0.1:80`, `[::1]:80`, the path, `(unnamed Unix socket)`,
-    ///         or `(no address)`
+    /// \return `127.0.0.1:80`, `[::1]:80`, the path; `(unnamed Unix socket)`
+    ///         for an `AF_UNIX` address without a name; `(no address)` for an
+    ///         empty one, which is also how `recvfrom(2)` reports the sender
+    ///         of a datagram from an unbound Unix socket
     [[nodiscard]] std::string to_string() const;
     /// \brief True for an address that names nothing, such as the sender
     /// of a datagram from a Unix socket that was never bound.

@@ -109,7 +109,7 @@ protected:
 /// \param address    the address a server was given
 /// \param class_name the server's Python name, for the message
 /// \return \p address, unchanged
-/// \throws std::invalid_argument it is not: `UDPServer needs HOST:PORT, not /tmp/x.sock`
+/// \throws std::invalid_argument it is not: `UDPServer needs an inet address (HOST:PORT), not /tmp/x.sock`
 common::Address require_inet(common::Address address, std::string_view class_name);
 
 /// \ingroup ch02
@@ -117,7 +117,7 @@ common::Address require_inet(common::Address address, std::string_view class_nam
 /// \param address    the address a server was given
 /// \param class_name the server's Python name, for the message
 /// \return \p address, unchanged
-/// \throws std::invalid_argument it is not: `UnixStreamServer needs a path, not 127.0.0.1:80`
+/// \throws std::invalid_argument it is not: `UnixStreamServer needs a Unix socket path, not 127.0.0.1:80`
 common::Address require_unix(common::Address address, std::string_view class_name);
 
 }  // namespace sockserv::ch02

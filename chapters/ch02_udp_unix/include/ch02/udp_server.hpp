@@ -62,7 +62,7 @@ protected:
               bool bind_and_activate);
 
 private:
-    std::string buffer_;  // reused by get_request(): one allocation, not one per datagram
+    std::string buffer_;  // get_request() reads into this, then copies out only the bytes received
 };
 
 }  // namespace sockserv::ch02
