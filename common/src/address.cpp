@@ -117,6 +117,10 @@ Address Address::unix_path(std::string_view path) {
     if (path.empty()) {
         throw std::invalid_argument("malformed address: the Unix socket path is empty");
     }
+    if (path.find('\0') != std::string_view::npos) {
+        // The kernel would stop reading at the NUL: "a\0b" would bind "a".
+        throw std::invalid_argument("malformed address: the Unix socket path contains a NUL byte");
+    }
     Address address;
     auto* un = reinterpret_cast<sockaddr_un*>(&address.storage_);
     constexpr std::size_t limit = sizeof(un->sun_path) - 1;  // room for the NUL

@@ -129,6 +129,9 @@ void Socket::sendto(std::string_view data, const Address& address) {
         return ::sendto(fd(), data.data(), data.size(), MSG_NOSIGNAL, address.data(), address.size());
     });
     if (sent < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            throw_system_error(ETIMEDOUT, "sendto", address.to_string() + " (timed out)");
+        }
         throw_system_error("sendto", address.to_string());
     }
 }

@@ -1,6 +1,7 @@
 // Address: parsing the demo's HOST:PORT / [V6]:PORT / path forms, printing
 // them back, and refusing what is malformed or unusable.
 #include <sstream>
+#include <string_view>
 #include <stdexcept>
 #include <string>
 
@@ -205,6 +206,21 @@ TEST(AddressOther, StreamingPrintsTheDemoForm) {
     out << Address::parse_inet("[::1]:5") << ' ' << Address::parse_inet("1.2.3.4:6");
 
     EXPECT_EQ(out.str(), "[::1]:5 1.2.3.4:6");
+}
+
+// The kernel reads sun_path up to the first NUL: "a\0b" would quietly bind
+// "a". Refusing it is better than serving on a path nobody asked for.
+TEST(AddressUnix, APathWithANulByteIsRefused) {
+    using namespace std::string_view_literals;
+    EXPECT_THROW(Address::unix_path("/tmp/a\0b"sv), std::invalid_argument);
+}
+
+// A Unix client that never bound a path is reported by recvfrom() with an
+// empty address; the servers must recognise it before trying to answer.
+TEST(AddressUnix, AnEmptyAddressIsUnnamed) {
+    EXPECT_TRUE(Address{}.is_unnamed());
+    EXPECT_FALSE(Address::unix_path("/tmp/x.sock").is_unnamed());
+    EXPECT_FALSE(Address::parse_inet("127.0.0.1:1").is_unnamed());
 }
 
 }  // namespace

@@ -671,6 +671,16 @@ class StreamClassTests(ClassTestBase):
 class DatagramClassTests(ClassTestBase):
     """Behaviour 3 for datagram classes (UDP and Unix datagram)."""
 
+    def unconnected_client(self, server):
+        """A datagram client that did not connect(): it hears from anyone,
+        and recvfrom() tells it who sent each datagram."""
+        sock = socket.socket(server.family, socket.SOCK_DGRAM)
+        self.addCleanup(sock.close)
+        sock.settimeout(IO_TIMEOUT)
+        if self.kind.unix:
+            sock.bind(os.path.join(self.tmp.name, f"client-{id(sock)}.sock"))
+        return sock
+
     def test_each_datagram_is_answered_upper_cased(self):
         server = self.start()
         sock = self.client(server)
@@ -681,9 +691,110 @@ class DatagramClassTests(ClassTestBase):
 
     def test_an_empty_datagram_gets_an_empty_reply(self):
         server = self.start()
+        sock = self.unconnected_client(server)
+        sock.sendto(b"", server.address)
+        reply, sender = sock.recvfrom(65536)
+        self.assertEqual(reply, b"")
+        self.assertEqual(sender, server.address, "the empty reply comes from the server")
+        # And the server goes on: an empty datagram is a request, not an end.
+        sock.sendto(b"after\n", server.address)
+        self.assertEqual(sock.recv(65536), b"AFTER\n")
+
+    def test_the_reply_comes_from_the_servers_own_address(self):
+        server = self.start()
+        sock = self.unconnected_client(server)
+        sock.sendto(b"who answers?", server.address)
+        reply, sender = sock.recvfrom(65536)
+        self.assertEqual(reply, b"WHO ANSWERS?")
+        self.assertEqual(sender, server.address)
+
+    def test_a_connected_client_like_nc_u_receives_the_reply(self):
+        # A connect()ed datagram socket only accepts datagrams from the
+        # address it connected to: a reply from any other socket is dropped
+        # by the kernel, and this recv would time out.
+        server = self.start()
         sock = self.client(server)
-        sock.send(b"")
-        self.assertEqual(sock.recv(65536), b"")
+        for sent in (b"one\n", b"two\n", b"three\n"):
+            sock.send(sent)
+            self.assertEqual(sock.recv(65536), sent.upper())
+
+    def test_every_byte_value_passes_through(self):
+        server = self.start()
+        sock = self.client(server)
+        datagram = bytes(range(256)) + b"\x00\x00"  # NULs at the end are kept too
+        sock.send(datagram)
+        # bytes.upper() changes exactly the ASCII letters a-z, like the server.
+        self.assertEqual(sock.recv(65536), datagram.upper())
+
+    def test_a_datagram_longer_than_pythons_8192_bytes_comes_back_whole(self):
+        # "The same bytes": Python's max_packet_size of 8192 would cut these.
+        # 65507 is the most one UDP datagram over IPv4 can carry.
+        server = self.start()
+        sock = self.client(server)
+        if self.kind.unix:  # room in the socket buffers for the largest one
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        for size in (8193, 9000, 65507):
+            with self.subTest(size=size):
+                sock.send(b"x" * size)
+                self.assertEqual(sock.recv(1 << 17), b"X" * size)
+
+    def test_datagram_boundaries_are_kept(self):
+        # Several datagrams sent back to back come back as that many
+        # datagrams, each whole: never merged, never split. (At most 8 in
+        # flight: Linux queues only 10 datagrams on a Unix socket by default.)
+        server = self.start()
+        sock = self.client(server)
+        sizes = [1, 0, 7, 100, 1500, 4000, 8000, 3]
+        sent = [bytes([ord("a") + number]) * size for number, size in enumerate(sizes)]
+        for datagram in sent:
+            sock.send(datagram)
+        received = [sock.recv(65536) for _ in sent]
+        # Compared without their order: UDP does not promise to keep it.
+        self.assertEqual(sorted(received), sorted(datagram.upper() for datagram in sent))
+        self.assertEqual(sorted(map(len, received)), sorted(sizes))
+
+    def test_interleaved_clients_each_get_only_their_own_answers(self):
+        # One server socket answers everybody, each datagram to its sender.
+        server = self.start()
+        clients = [self.client(server) for _ in range(12)]
+        shuffle = random.Random(3)
+        order = list(range(len(clients)))
+        for round_number in range(10):
+            shuffle.shuffle(order)
+            for number in order:
+                clients[number].send(b"client %d round %d" % (number, round_number))
+            for number, sock in enumerate(clients):
+                self.assertEqual(sock.recv(65536), b"CLIENT %d ROUND %d" % (number, round_number))
+
+    def check_signal_exits_0(self, signo):
+        server = self.start()
+        self.assertEqual(self.exchange(server, b"before\n"), b"BEFORE\n")
+        server.send_signal(signo)
+        self.assert_clean_exit(server, signo)
+        if self.kind.unix:
+            self.assertFalse(os.path.exists(server.address), "the socket file is removed")
+
+    def test_sigint_after_serving_exits_0(self):
+        self.check_signal_exits_0(signal.SIGINT)
+
+    def test_sigterm_after_serving_exits_0(self):
+        self.check_signal_exits_0(signal.SIGTERM)
+
+
+class InetDatagramClassTests(ClassTestBase):
+    """Behaviour 3 over IPv6: --bind [::1]:0 for UDP."""
+
+    def test_ipv6_datagrams_are_answered_from_the_servers_address(self):
+        if not ipv6_loopback_works():
+            self.skipTest("no IPv6 loopback on this machine")
+        server = self.start("[::1]:0")
+        self.assertEqual(server.family, socket.AF_INET6, server.listening_line)
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(IO_TIMEOUT)
+            sock.sendto(b"over ipv6", server.address)
+            reply, sender = sock.recvfrom(65536)
+        self.assertEqual(reply, b"OVER IPV6")
+        self.assertEqual(sender[:2], server.address)
 
 
 class UnixDatagramClassTests(ClassTestBase):
@@ -696,6 +807,21 @@ class UnixDatagramClassTests(ClassTestBase):
             anonymous.sendto(b"who am i\n", server.address)
         self.assertNotEqual(server.wait_for_stderr(), "", "the drop is reported on stderr")
         self.assertEqual(self.exchange(server, b"next\n"), b"NEXT\n")
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+        # The report went to stderr only: stdout still holds just the
+        # `listening on` line when the server stops.
+        server.send_signal(signal.SIGTERM)
+        self.assert_clean_exit(server, signal.SIGTERM)
+
+    def test_unbound_senders_in_between_do_not_disturb_a_bound_client(self):
+        server = self.start()
+        sock = self.client(server)
+        for number in range(3):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as anonymous:
+                anonymous.settimeout(IO_TIMEOUT)
+                anonymous.sendto(b"anonymous %d\n" % number, server.address)
+            sock.send(b"bound %d\n" % number)
+            self.assertEqual(sock.recv(65536), b"BOUND %d\n" % number)
 
 
 def mixins_for(kind):
@@ -703,8 +829,8 @@ def mixins_for(kind):
     mixins = [EveryClassTests]
     mixins.append(UnixClassTests if kind.unix else InetClassTests)
     mixins.append(DatagramClassTests if kind.datagram else StreamClassTests)
-    if kind.unix and kind.datagram:
-        mixins.append(UnixDatagramClassTests)
+    if kind.datagram:
+        mixins.append(UnixDatagramClassTests if kind.unix else InetDatagramClassTests)
     return mixins
 
 

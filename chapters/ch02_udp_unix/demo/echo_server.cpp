@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "ch02/socketserver.hpp"
 #include "common/demo.hpp"
@@ -36,6 +37,10 @@ public:
 };
 // [echo-handler]
 
+/// No UDP datagram is longer (its length field has 16 bits), so the demo
+/// answers every UDP datagram whole; only a longer Unix one is cut.
+constexpr std::size_t max_datagram = 65536;
+
 // [datagram-echo-handler]
 /// Answers every datagram with one datagram: the same bytes, upper-cased,
 /// sent from the server's socket to the sender's address.
@@ -44,6 +49,12 @@ public:
     using BaseRequestHandler::BaseRequestHandler;
 
     void handle() override {
+        if (request.truncated) {
+            // Echoing the first max_packet_size bytes would break the
+            // promise of "the same bytes": say so instead of answering.
+            throw std::runtime_error("not answered: the datagram is longer than max_packet_size (" +
+                                     std::to_string(max_datagram) + " bytes)");
+        }
         if (client_address.is_unnamed()) {
             // A Unix datagram client that bound no path has no address to
             // answer to; handle_error() reports this on stderr.
@@ -72,13 +83,18 @@ std::unique_ptr<common::demo::Server> make_stream_server(const common::Address& 
 }
 // [make-stream-server]
 
-/// UDPServer or UnixDatagramServer: nothing to listen for, so no backlog.
+// [make-datagram-server]
+/// UDPServer or UnixDatagramServer: nothing to listen for, so no backlog,
+/// but room for the largest UDP datagram instead of Python's 8192 bytes.
 template <class DatagramServer>
 std::unique_ptr<common::demo::Server> make_datagram_server(const common::Address& address,
                                                            const common::demo::Options&) {
-    return common::demo::erase(
-        std::make_unique<DatagramServer>(address, ch02::handler<UpperCaseDatagramHandler>()));
+    auto server =
+        std::make_unique<DatagramServer>(address, ch02::handler<UpperCaseDatagramHandler>());
+    server->max_packet_size = max_datagram;
+    return common::demo::erase(std::move(server));
 }
+// [make-datagram-server]
 
 }  // namespace
 

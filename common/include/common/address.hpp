@@ -63,7 +63,7 @@ public:
     /// Linux, plus the terminating NUL) is refused.
     /// \param path the socket file's path, relative or absolute
     /// \return the address
-    /// \throws std::invalid_argument \p path is empty
+    /// \throws std::invalid_argument \p path is empty or contains a NUL byte
     /// \throws AddressError \p path is too long
     static Address unix_path(std::string_view path);
 

@@ -81,8 +81,10 @@ public:
     /// \brief `recvfrom(2)`: one datagram into \p buffer and who sent it.
     /// \param buffer where to store the datagram; the rest of a longer one
     ///        is lost
-    /// \param flags  `recvfrom(2)` flags; usually none
-    /// \return the number of bytes stored and the sender's address
+    /// \param flags  `recvfrom(2)` flags; usually none. With `MSG_TRUNC`
+    ///        the count returned is the datagram's full length, which may
+    ///        exceed what was stored: that is how a truncation shows.
+    /// \return the number of bytes received (see \p flags) and the sender's address
     std::pair<std::size_t, Address> recvfrom(std::span<char> buffer, int flags = 0);
     /// \brief `sendto(2)`: one datagram.
     /// \param data    the datagram's bytes

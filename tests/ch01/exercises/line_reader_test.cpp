@@ -20,6 +20,7 @@
 
 #include "common/error.hpp"
 #include "line_reader.hpp"
+#include "support/printable.hpp"
 #include "support/client.hpp"
 
 namespace {
@@ -32,31 +33,8 @@ using ch01::exercises::LineTooLong;
 // waits for more data fails quickly.
 constexpr common::Seconds reader_timeout{3.0};
 
-// Bytes as a person can compare them: "a\n\x00", with the length.
-std::string escaped(std::string_view bytes) {
-    constexpr std::size_t shown = 60;
-    std::string out = "\"";
-    for (char c : bytes.substr(0, std::min(bytes.size(), shown))) {
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c >= 32 && c < 127) {
-            out += c;
-        } else {
-            constexpr char hex[] = "0123456789abcdef";
-            auto byte = static_cast<unsigned char>(c);
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xf];
-        }
-    }
-    out += bytes.size() > shown ? "...\"" : "\"";
-    return out + " (" + std::to_string(bytes.size()) + (bytes.size() == 1 ? " byte)" : " bytes)");
-}
-
 std::string show(const std::optional<std::string>& line) {
-    return line ? escaped(*line) : "std::nullopt (the end of the stream)";
+    return line ? test::printable(*line) : "std::nullopt (the end of the stream)";
 }
 
 // What one call to read_line() did: returned a line or nullopt, refused a
@@ -156,7 +134,7 @@ TEST(LineReader, JoinsALineCutAfterAnyByte) {
         std::string next_start = cut + 1 < line.size() ? line.substr(0, cut + 1) : "";
         c.client->send(line.substr(cut) + next_start);
         ASSERT_TRUE(reads(reader, line,
-                          "the client sent " + escaped(line.substr(0, cut)) + ", waited for a "
+                          "the client sent " + test::printable(line.substr(0, cut)) + ", waited for a "
                           "read, then sent the rest of the line"));
     }
     c.client->close_write();
@@ -234,7 +212,7 @@ TEST(LineReader, KeepsBinaryBytes) {
     Connection c;
     LineReader reader{c.server_side};
     c.client->send(binary + "next\n");
-    const std::string situation = "the client sent " + escaped(binary + "next\n");
+    const std::string situation = "the client sent " + test::printable(binary + "next\n");
     ASSERT_TRUE(reads(reader, binary, situation));
     EXPECT_TRUE(reads(reader, "next\n", situation));
 }

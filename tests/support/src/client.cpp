@@ -1,5 +1,7 @@
 #include "support/client.hpp"
 
+#include "support/printable.hpp"
+
 #include <array>
 #include <stdexcept>
 #include <utility>
@@ -8,27 +10,6 @@
 namespace sockserv::test {
 
 namespace {
-
-// Shows bytes a human can compare: printable as is, the rest escaped.
-std::string printable(std::string_view bytes) {
-    constexpr std::size_t shown = 200;
-    std::string out;
-    for (char c : bytes.substr(0, shown)) {
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c >= 32 && c < 127) {
-            out += c;
-        } else {
-            out += "\\x";
-            out += "0123456789abcdef"[(static_cast<unsigned char>(c) >> 4) & 0xf];
-            out += "0123456789abcdef"[static_cast<unsigned char>(c) & 0xf];
-        }
-    }
-    if (bytes.size() > shown) {
-        out += "... (" + std::to_string(bytes.size()) + " bytes)";
-    }
-    return '"' + out + '"';
-}
 
 }  // namespace
 
@@ -49,7 +30,7 @@ std::size_t Client::fill() {
         received = socket_.recv(chunk);
     } catch (const std::exception& error) {
         throw std::runtime_error(std::string{"waiting for the server: "} + error.what() +
-                                 "; received so far: " + printable(buffer_));
+                                 "; received so far: " + printable(buffer_, 200));
     }
     buffer_.append(chunk.data(), received);
     return received;
@@ -60,7 +41,7 @@ std::string Client::recv_line() {
     while ((end = buffer_.find('\n')) == std::string::npos) {
         if (fill() == 0) {
             throw std::runtime_error("expected a line ending in \\n, but the server closed after " +
-                                     printable(buffer_));
+                                     printable(buffer_, 200));
         }
     }
     std::string line = buffer_.substr(0, end + 1);
@@ -72,7 +53,7 @@ std::string Client::recv_exactly(std::size_t count) {
     while (buffer_.size() < count) {
         if (fill() == 0) {
             throw std::runtime_error("expected " + std::to_string(count) +
-                                     " bytes, but the server closed after " + printable(buffer_));
+                                     " bytes, but the server closed after " + printable(buffer_, 200));
         }
     }
     std::string bytes = buffer_.substr(0, count);

@@ -6,7 +6,7 @@
 /// \brief The four synchronous servers: TCPServer, UDPServer,
 /// UnixStreamServer, UnixDatagramServer, and the two kinds of Request.
 ///
-/// Part 2 of the book walks through what changed since chapter 1.
+/// The book's \ref part-ch02 walks through what changed since chapter 1.
 
 #include "ch02/base_request_handler.hpp"
 #include "ch02/base_server.hpp"

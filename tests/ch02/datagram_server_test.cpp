@@ -1,0 +1,331 @@
+// UDPServer and UnixDatagramServer: each datagram is a request, the pair
+// (data, the server's socket); there is no listen and no accept, and the
+// socket serves every client. Datagram boundaries, max_packet_size and
+// what happens to a longer datagram, and answering the right sender.
+#include <algorithm>
+#include <fcntl.h>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include "ch02/socketserver.hpp"
+#include "common/text.hpp"
+#include "server_kinds.hpp"
+#include "support/datagram_client.hpp"
+#include "support/server_thread.hpp"
+#include "test_handlers.hpp"
+
+namespace {
+
+using namespace sockserv;
+using ch02_test::KindOf;
+using ch02_test::serve_one;
+using ch02_test::upper_copy;
+using ch02_test::UpperEcho;
+
+template <class Server>
+class DatagramServer : public ch02_test::ServerTest<Server> {
+protected:
+    // A datagram client that can receive replies: a UDP socket always can;
+    // a Unix one only once it has bound a path of its own.
+    std::unique_ptr<test::DatagramClient> datagram_client(const common::Address& server,
+                                                          const std::string& name = "client.sock") {
+        std::optional<std::filesystem::path> own_path;
+        if constexpr (KindOf<Server>::unix_domain) {
+            own_path = this->directory / name;
+        }
+        return std::make_unique<test::DatagramClient>(server, own_path);
+    }
+};
+TYPED_TEST_SUITE(DatagramServer, ch02_test::DatagramServers);
+
+// Tells the client what it was handed: the kind of request, which socket
+// it came with, and the bytes.
+class DescribeRequest : public ch02::BaseRequestHandler {
+public:
+    using BaseRequestHandler::BaseRequestHandler;
+    void handle() override {
+        std::string kind = request.is_datagram() ? "datagram" : "stream";
+        std::string socket = request.socket().fd() == server.fileno() ? "the server's socket"
+                                                                       : "another socket";
+        request.socket().sendto(kind + " through " + socket + ": " + request.data,
+                                client_address);
+    }
+};
+
+TYPED_TEST(DatagramServer, TheRequestIsTheDatagramsBytesAndTheServersOwnSocket) {
+    // Python hands a datagram handler request = (data, socket): the bytes
+    // of one datagram and the server's socket, to answer through.
+    auto server = this->make_server(ch02::handler<DescribeRequest>());
+    auto client = this->datagram_client(server->server_address);
+    client->send("hello");
+
+    ASSERT_TRUE(serve_one(*server));
+
+    EXPECT_EQ(client->recv(), "datagram through the server's socket: hello");
+}
+
+TYPED_TEST(DatagramServer, TheReplyComesFromTheServersAddress) {
+    // A reply is sent with sendto() through the server's own socket, so its
+    // source is server_address: the client can tell it from any stray
+    // datagram.
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    client->send("who answers?");
+    auto [reply, sender] = client->recv_from();
+
+    EXPECT_EQ(reply, "WHO ANSWERS?");
+    EXPECT_EQ(sender, server->server_address);
+}
+
+TYPED_TEST(DatagramServer, AConnectedClientReceivesTheReply) {
+    // `nc -u` connect()s its socket, after which the kernel drops every
+    // datagram whose source is not exactly the address connected to. A
+    // reply from any other socket than the server's would never arrive.
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+    client->connect();
+
+    for (const char* line : {"one\n", "two\n"}) {
+        client->send(line);
+        EXPECT_EQ(client->recv(), upper_copy(line));
+    }
+}
+
+TYPED_TEST(DatagramServer, AnEmptyDatagramIsARequestAndGetsAnEmptyReply) {
+    // A datagram of no bytes still arrives, and is still a request: unlike
+    // a stream, where reading nothing means the peer has closed.
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    client->send("");
+    auto [reply, sender] = client->recv_from();
+
+    EXPECT_EQ(reply, "");
+    EXPECT_EQ(sender, server->server_address);
+}
+
+TYPED_TEST(DatagramServer, EveryByteValueIncludingNulPassesThrough) {
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+    std::string every_byte;
+    for (int value = 0; value < 256; ++value) {
+        every_byte += static_cast<char>(value);
+    }
+    every_byte += std::string("\0\0\0", 3);  // NULs at the very end are kept too
+
+    client->send(every_byte);
+
+    EXPECT_EQ(client->recv(), upper_copy(every_byte));
+}
+
+TYPED_TEST(DatagramServer, DatagramBoundariesArePreserved) {
+    // Datagrams sent back to back come back as that many datagrams, each
+    // whole: never merged, never split, as stream bytes may be. (Fewer
+    // than 10 at once: Linux queues at most 10 datagrams on a Unix socket
+    // by default, and the client reads only once all are sent.)
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+    std::vector<std::string> sent;
+    const std::size_t sizes[] = {0, 1, 2, 5, 100, 1000, 4000, 8192};
+    for (std::size_t i = 0; i < std::size(sizes); ++i) {
+        sent.push_back(std::string(sizes[i], static_cast<char>('a' + i)));
+    }
+
+    for (const auto& datagram : sent) {
+        client->send(datagram);
+    }
+    std::vector<std::string> received;
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        received.push_back(client->recv());
+    }
+
+    // Compared without their order: UDP does not promise to keep it.
+    std::vector<std::string> expected;
+    for (const auto& datagram : sent) {
+        expected.push_back(upper_copy(datagram));
+    }
+    std::sort(received.begin(), received.end());
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(received, expected);
+}
+
+TYPED_TEST(DatagramServer, EachOfManyClientsGetsOnlyItsOwnAnswers) {
+    // One socket serves everybody: every reply must go to client_address,
+    // the sender of that very datagram. Sixteen clients send in a
+    // different order each round, so their datagrams interleave.
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    test::ServerThread serving{*server};
+    constexpr int client_count = 16;
+    constexpr int rounds = 20;
+    std::vector<std::unique_ptr<test::DatagramClient>> clients;
+    for (int i = 0; i < client_count; ++i) {
+        clients.push_back(
+            this->datagram_client(server->server_address, "c" + std::to_string(i) + ".sock"));
+    }
+    std::vector<int> order(client_count);
+    for (int i = 0; i < client_count; ++i) {
+        order[i] = i;
+    }
+    std::mt19937 random{2};  // a fixed seed: the same interleaving on every run
+
+    for (int round = 0; round < rounds; ++round) {
+        std::shuffle(order.begin(), order.end(), random);
+        for (int i : order) {
+            clients[i]->send("client " + std::to_string(i) + " round " + std::to_string(round));
+        }
+        for (int i = 0; i < client_count; ++i) {
+            ASSERT_EQ(clients[i]->recv(),
+                      "CLIENT " + std::to_string(i) + " ROUND " + std::to_string(round));
+        }
+    }
+}
+
+// Answers with "T" or "F" (request.truncated) followed by the bytes it got.
+class ReportTruncation : public ch02::BaseRequestHandler {
+public:
+    using BaseRequestHandler::BaseRequestHandler;
+    void handle() override {
+        request.socket().sendto((request.truncated ? "T" : "F") + request.data, client_address);
+    }
+};
+
+// What the handler saw of a datagram of `size` bytes: whether it was told
+// the datagram was truncated, and how many of its bytes it got (checked
+// to be the datagram's first ones).
+struct Seen {
+    bool truncated;
+    std::size_t bytes;
+    friend bool operator==(const Seen&, const Seen&) = default;
+    friend std::ostream& operator<<(std::ostream& out, const Seen& seen) {
+        return out << (seen.truncated ? "truncated, " : "whole, ") << seen.bytes << " bytes";
+    }
+};
+
+Seen seen_by_handler(test::DatagramClient& client, std::size_t size) {
+    std::string datagram;
+    for (std::size_t i = 0; i < size; ++i) {
+        datagram += static_cast<char>('a' + i % 26);
+    }
+    client.send(datagram);
+    std::string reply = client.recv();
+    if (reply.empty()) {
+        ADD_FAILURE() << "the reply has no T/F mark";
+        return {false, 0};
+    }
+    std::string data = reply.substr(1);
+    EXPECT_EQ(data, datagram.substr(0, data.size())) << "not the datagram's first bytes";
+    return {reply[0] == 'T', data.size()};
+}
+
+TYPED_TEST(DatagramServer, MaxPacketSizeIs8192AsInPython) {
+    auto server = this->make_server(ch02::handler<ReportTruncation>());
+
+    EXPECT_EQ(server->max_packet_size, 8192u);
+}
+
+TYPED_TEST(DatagramServer, ADatagramOfExactlyMaxPacketSizeIsWholeAndNotTruncated) {
+    auto server = this->make_server(ch02::handler<ReportTruncation>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    EXPECT_EQ(seen_by_handler(*client, 8192), (Seen{false, 8192}));
+    EXPECT_EQ(seen_by_handler(*client, 8191), (Seen{false, 8191}));
+}
+
+TYPED_TEST(DatagramServer, ALongerDatagramIsCutToMaxPacketSizeAndMarkedTruncated) {
+    // CPython reads recvfrom(max_packet_size) and loses the rest without a
+    // word. Here the handler gets the same first 8192 bytes, and
+    // request.truncated says that there was more (recvfrom's MSG_TRUNC).
+    auto server = this->make_server(ch02::handler<ReportTruncation>());
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    EXPECT_EQ(seen_by_handler(*client, 8193), (Seen{true, 8192}));
+    EXPECT_EQ(seen_by_handler(*client, 60000), (Seen{true, 8192}));
+    // The rest of a long datagram is gone: it does not turn up as the next one.
+    EXPECT_EQ(seen_by_handler(*client, 3), (Seen{false, 3}));
+}
+
+TYPED_TEST(DatagramServer, ASmallerMaxPacketSizeSetBeforeServingIsHonoured) {
+    auto server = this->make_server(ch02::handler<ReportTruncation>());
+    server->max_packet_size = 100;
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    EXPECT_EQ(seen_by_handler(*client, 100), (Seen{false, 100}));
+    EXPECT_EQ(seen_by_handler(*client, 101), (Seen{true, 100}));
+    EXPECT_EQ(seen_by_handler(*client, 8192), (Seen{true, 100}));
+}
+
+TYPED_TEST(DatagramServer, ALargerMaxPacketSizeLetsLongerDatagramsThroughWhole) {
+    // 8192 is a default, not a limit of the socket: a server expecting
+    // bigger datagrams raises it before serving.
+    auto server = this->make_server(ch02::handler<ReportTruncation>());
+    server->max_packet_size = 20000;
+    test::ServerThread serving{*server};
+    auto client = this->datagram_client(server->server_address);
+
+    EXPECT_EQ(seen_by_handler(*client, 15000), (Seen{false, 15000}));
+    EXPECT_EQ(seen_by_handler(*client, 20000), (Seen{false, 20000}));
+    EXPECT_EQ(seen_by_handler(*client, 20001), (Seen{true, 20000}));
+}
+
+TYPED_TEST(DatagramServer, ServerActivateDoesNothingBecauseADatagramSocketDoesNotListen) {
+    // Python's UDPServer.server_activate is `pass`. A datagram socket
+    // receives as soon as it is bound; listen(2) would refuse it.
+    auto server = this->make_server(ch02::handler<UpperEcho>(), false);
+    server->server_bind();
+    auto client = this->datagram_client(server->server_address);
+
+    client->send("before activate");
+    ASSERT_TRUE(serve_one(*server));
+    EXPECT_EQ(client->recv(), "BEFORE ACTIVATE");
+
+    EXPECT_NO_THROW(server->server_activate());
+    int listening = -1;
+    socklen_t size = sizeof listening;
+    ASSERT_EQ(::getsockopt(server->fileno(), SOL_SOCKET, SO_ACCEPTCONN, &listening, &size), 0);
+    EXPECT_EQ(listening, 0) << "a datagram socket is listening";
+    // What TCPServer's own step would have done: listen(2) says no.
+    EXPECT_THROW(server->TCPServer::server_activate(), std::system_error);
+
+    client->send("after activate");
+    ASSERT_TRUE(serve_one(*server));
+    EXPECT_EQ(client->recv(), "AFTER ACTIVATE");
+}
+
+TYPED_TEST(DatagramServer, ShutdownRequestAndCloseRequestLeaveTheServerSocketOpenAndServing) {
+    // Python's UDPServer: shutdown_request() only calls close_request(),
+    // and close_request() does nothing: the socket is the server's, not
+    // the request's.
+    auto server = this->make_server(ch02::handler<UpperEcho>());
+    const int fd = server->fileno();
+    ch02::Request stray{"stray", server->socket};
+
+    server->shutdown_request(stray);
+    server->close_request(stray);
+
+    EXPECT_EQ(server->fileno(), fd);
+    EXPECT_NE(::fcntl(fd, F_GETFD), -1) << "the server's socket was closed";
+    auto client = this->datagram_client(server->server_address);
+    for (const char* datagram : {"one", "two", "three"}) {
+        client->send(datagram);
+        ASSERT_TRUE(serve_one(*server));
+        EXPECT_EQ(client->recv(), upper_copy(datagram));
+        EXPECT_EQ(server->fileno(), fd);
+    }
+}
+
+}  // namespace
