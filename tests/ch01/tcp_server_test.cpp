@@ -22,20 +22,12 @@
 namespace {
 
 using namespace sockserv;
+using test::socket_option;
 using ch01::TCPServer;
 using ch01_test::Echo;
 using ch01_test::Hello;
 using ch01_test::loopback_any_port;
 using ch01_test::serve_one;
-
-// What getsockopt(2) says about an integer option of the descriptor fd.
-int socket_option(int fd, int level, int name) {
-    int value = 0;
-    socklen_t size = sizeof value;
-    EXPECT_EQ(::getsockopt(fd, level, name, &value, &size), 0)
-        << "getsockopt on fd " << fd << ": " << std::strerror(errno);
-    return value;
-}
 
 // The backlog the kernel recorded for a listening TCP socket. For a socket
 // in LISTEN state Linux reports it in TCP_INFO's tcpi_sacked field (it is

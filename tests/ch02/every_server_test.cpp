@@ -20,6 +20,7 @@
 #include "ch02/socketserver.hpp"
 #include "common/poller.hpp"
 #include "server_kinds.hpp"
+#include "support/probe.hpp"
 #include "support/background_call.hpp"
 #include "support/process.hpp"
 #include "support/server_thread.hpp"
@@ -28,20 +29,12 @@
 namespace {
 
 using namespace sockserv;
+using test::socket_option;
 using ch02_test::ErrorRecording;
 using ch02_test::Failing;
 using ch02_test::KindOf;
 using ch02_test::serve_one;
 using ch02_test::UpperEcho;
-
-// What getsockopt(2) says about an integer option of the descriptor fd.
-int socket_option(int fd, int level, int name) {
-    int value = 0;
-    socklen_t size = sizeof value;
-    EXPECT_EQ(::getsockopt(fd, level, name, &value, &size), 0)
-        << "getsockopt on fd " << fd << ": " << std::strerror(errno);
-    return value;
-}
 
 // A poll interval no test could wait out: shutdown() must not wait for it.
 constexpr common::Seconds one_hour{3600.0};

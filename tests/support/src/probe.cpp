@@ -1,5 +1,8 @@
 #include "support/probe.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include "common/socket.hpp"
@@ -26,6 +29,14 @@ std::error_code connect_error(const common::Address& address) {
         return error.code();
     }
     return {};
+}
+
+int socket_option(int fd, int level, int name) {
+    int value = 0;
+    socklen_t size = sizeof value;
+    EXPECT_EQ(::getsockopt(fd, level, name, &value, &size), 0)
+        << "getsockopt on fd " << fd << ": " << std::strerror(errno);
+    return value;
 }
 
 }  // namespace sockserv::test

@@ -19,4 +19,11 @@ bool ipv6_loopback_available();
 ///         nothing listens there), or an empty error_code when it connected.
 std::error_code connect_error(const common::Address& address);
 
+/// \brief What `getsockopt(2)` says about an integer option of \p fd.
+///
+/// Asks the kernel directly rather than through common::Socket, so that a
+/// test observes what the server really set. A failed call fails the test.
+/// \return the option's value (0 when the call failed)
+int socket_option(int fd, int level, int name);
+
 }  // namespace sockserv::test
