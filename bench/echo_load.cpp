@@ -178,6 +178,7 @@ public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const Run& run : runs) {
+            failed_ = failed_ || run.error_occurred;
             bool single = run.repetitions <= 1 && run.aggregate_name.empty();
             if (run.error_occurred || !(single || run.aggregate_name == "median")) {
                 continue;
@@ -209,8 +210,12 @@ public:
         }
     }
 
+    /// Whether a load went wrong (a wrong answer, a closed connection).
+    [[nodiscard]] bool failed() const { return failed_; }
+
 private:
     std::map<std::string, std::map<std::string, double>> times_;
+    bool failed_ = false;
 };
 
 }  // namespace
@@ -256,5 +261,5 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     reporter.print_summary(names);
     benchmark::Shutdown();
-    return 0;
+    return reporter.failed() ? 1 : 0;
 }
