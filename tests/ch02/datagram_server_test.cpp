@@ -15,34 +15,35 @@
 
 #include "ch02/socketserver.hpp"
 #include "common/text.hpp"
-#include "server_kinds.hpp"
+#include "servers.hpp"
 #include "support/datagram_client.hpp"
+#include "support/handlers.hpp"
+#include "support/server_test.hpp"
 #include "support/server_thread.hpp"
-#include "test_handlers.hpp"
 
 namespace {
 
 using namespace sockserv;
-using ch02_test::KindOf;
-using ch02_test::serve_one;
-using ch02_test::upper_copy;
-using ch02_test::UpperEcho;
+using test::kind_of;
+using test::serve_one;
+using test::upper_copy;
+using UpperEcho = test::UpperEcho<ch02::BaseRequestHandler>;
 
 template <class Server>
-class DatagramServer : public ch02_test::ServerTest<Server> {
+class DatagramServer : public test::ServerTest<Server> {
 protected:
     // A datagram client that can receive replies: a UDP socket always can;
     // a Unix one only once it has bound a path of its own.
     std::unique_ptr<test::DatagramClient> datagram_client(const common::Address& server,
                                                           const std::string& name = "client.sock") {
         std::optional<std::filesystem::path> own_path;
-        if constexpr (KindOf<Server>::unix_domain) {
+        if constexpr (kind_of<Server>.unix_domain) {
             own_path = this->directory / name;
         }
         return std::make_unique<test::DatagramClient>(server, own_path);
     }
 };
-TYPED_TEST_SUITE(DatagramServer, ch02_test::DatagramServers);
+TYPED_TEST_SUITE(DatagramServer, test::ChapterServers<ch02::BaseServer>::Datagram);
 
 // Tells the client what it was handed: the kind of request, which socket
 // it came with, and the bytes.

@@ -15,13 +15,13 @@
 #include "common/socket.hpp"
 #include "support/client.hpp"
 #include "support/datagram_client.hpp"
-#include "test_handlers.hpp"
+#include "support/handlers.hpp"
 
 namespace {
 
 using namespace sockserv;
 using ch02::Request;
-using ch02_test::loopback_any_port;
+using test::loopback_any_port;
 
 // A listening socket and one client connected to it: the raw material of
 // a stream request, without a server around it.
@@ -127,7 +127,7 @@ protected:
         char buffer[64];
         auto [length, sender] = server_socket.recvfrom(buffer);
         server_socket.sendto(std::string(buffer, length), sender);
-        return ch02_test::same_reply(client->recv(), "still there?");
+        return test::same_reply(client->recv(), "still there?");
     }
 
     common::Socket server_socket;

@@ -11,24 +11,25 @@
 #include <sys/socket.h>
 
 #include "ch02/socketserver.hpp"
-#include "server_kinds.hpp"
+#include "servers.hpp"
 #include "support/client.hpp"
 #include "support/datagram_client.hpp"
+#include "support/handlers.hpp"
 #include "support/probe.hpp"
+#include "support/server_test.hpp"
 #include "support/server_thread.hpp"
-#include "test_handlers.hpp"
 
 namespace {
 
 using namespace sockserv;
 using namespace std::string_literals;
-using ch02_test::ipv6_loopback_any_port;
-using ch02_test::serve_one;
-using ch02_test::UpperEcho;
+using test::ipv6_loopback_any_port;
+using test::serve_one;
+using UpperEcho = test::UpperEcho<ch02::BaseRequestHandler>;
 
 template <class Server>
-class StreamServer : public ch02_test::ServerTest<Server> {};
-TYPED_TEST_SUITE(StreamServer, ch02_test::StreamServers);
+class StreamServer : public test::ServerTest<Server> {};
+TYPED_TEST_SUITE(StreamServer, test::ChapterServers<ch02::BaseServer>::Stream);
 
 // Tells the client who it is talking to, as the request's socket sees it.
 class DescribeConnection : public ch02::BaseRequestHandler {
@@ -61,7 +62,7 @@ TYPED_TEST(StreamServer, EchoesLinesUntilTheClientCloses) {
 
     for (const std::string& line : {"one\n"s, "two\n"s, "nul\0inside\n"s}) {
         client.send(line);
-        EXPECT_EQ(client.recv_line(), ch02_test::upper_copy(line));
+        EXPECT_EQ(client.recv_line(), test::upper_copy(line));
     }
     client.close_write();
     EXPECT_TRUE(client.at_eof());

@@ -16,23 +16,25 @@
 
 #include "ch02/socketserver.hpp"
 #include "common/address.hpp"
-#include "server_kinds.hpp"
+#include "servers.hpp"
 #include "support/client.hpp"
 #include "support/datagram_client.hpp"
+#include "support/handlers.hpp"
 #include "support/probe.hpp"
 #include "support/process.hpp"
+#include "support/recording.hpp"
+#include "support/server_test.hpp"
 #include "support/server_thread.hpp"
-#include "test_handlers.hpp"
 
 namespace {
 
 using namespace sockserv;
 using ch02::UnixDatagramServer;
 using ch02::UnixStreamServer;
-using ch02_test::ErrorRecording;
-using ch02_test::KindOf;
-using ch02_test::serve_one;
-using ch02_test::UpperEcho;
+using test::kind_of;
+using test::RecordingServer;
+using test::serve_one;
+using UpperEcho = test::UpperEcho<ch02::BaseRequestHandler>;
 
 bool is_socket_file(const std::filesystem::path& path) {
     struct stat status {};
@@ -40,7 +42,7 @@ bool is_socket_file(const std::filesystem::path& path) {
 }
 
 template <class Server>
-class UnixServer : public ch02_test::ServerTest<Server> {
+class UnixServer : public test::ServerTest<Server> {
 protected:
     // The system_error that making a server of this kind on path throws.
     std::system_error bind_error(const std::filesystem::path& path) {
@@ -53,7 +55,7 @@ protected:
         return std::system_error{std::error_code{}};
     }
 };
-TYPED_TEST_SUITE(UnixServer, ch02_test::UnixServers);
+TYPED_TEST_SUITE(UnixServer, test::ChapterServers<ch02::BaseServer>::Unix);
 
 TYPED_TEST(UnixServer, ServerAddressIsThePathAndTheFileIsASocket) {
     const auto path = this->directory / "server.sock";
@@ -92,7 +94,7 @@ TYPED_TEST(UnixServer, ServerCloseLeavesTheSocketFileAndTheNextBindFailsUntilItI
     server->server_close();
 
     EXPECT_TRUE(is_socket_file(path)) << "server_close() removed the socket file";
-    if constexpr (KindOf<TypeParam>::datagram) {
+    if constexpr (kind_of<TypeParam>.datagram) {
         test::DatagramClient client{server->server_address, this->directory / "client.sock"};
         try {
             client.send("anyone there?");
@@ -305,14 +307,14 @@ TEST_F(UnixDatagramClients, ReplyingToAnUnnamedClientFailsIntoHandleErrorAndTheS
     // answer this one: sendto(2) has no address to send to. The failure
     // goes to handle_error and the next client, which bound a path, is
     // answered.
-    ErrorRecording<UnixDatagramServer> server{server_path(), ch02::handler<UpperEcho>()};
+    RecordingServer<UnixDatagramServer> server{server_path(), ch02::handler<UpperEcho>()};
     test::ServerThread serving{server};
     test::DatagramClient anonymous{server.server_address};
 
     anonymous.send("who am i?");
 
-    ASSERT_TRUE(server.wait_for_errors(1)) << "handle_error() was never called";
-    EXPECT_TRUE(server.clients()[0].is_unnamed()) << server.clients()[0];
+    ASSERT_TRUE(server.wait_for("handle_error", 1)) << "handle_error() was never called";
+    EXPECT_TRUE(server.error_clients()[0].is_unnamed()) << server.error_clients()[0];
     EXPECT_NE(server.errors()[0].find("sendto"), std::string::npos) << server.errors()[0];
     test::DatagramClient named{server.server_address, directory / "named.sock"};
     named.send("and me?");
@@ -341,9 +343,7 @@ TEST_F(UnixDatagramClients, AClientThatAutoBindsGetsAnAbstractNameAndIsAnswered)
     test::ServerThread serving{server};
     auto client = common::Socket::open(AF_UNIX, SOCK_DGRAM);
     client.set_timeout(test::default_timeout);
-    const sa_family_t family_only = AF_UNIX;
-    client.bind(common::Address::from_sockaddr(reinterpret_cast<const sockaddr*>(&family_only),
-                                               sizeof family_only));
+    client.bind(test::unix_autobind_address());  // the family alone, no path
     const std::string name = client.local_address().to_string();
     ASSERT_TRUE(is_autobind_name(name)) << name;
 
@@ -359,7 +359,7 @@ TEST_F(UnixDatagramClients, AClientThatLeftBeforeTheReplyFailsIntoHandleErrorAnd
     // The client's socket is closed but its file is still there: sendto(2)
     // finds nobody reading and fails (ECONNREFUSED). The error names the
     // call and the path.
-    ErrorRecording<UnixDatagramServer> server{server_path(), ch02::handler<UpperEcho>()};
+    RecordingServer<UnixDatagramServer> server{server_path(), ch02::handler<UpperEcho>()};
     const std::string gone_path = (directory / "gone.sock").string();
     {
         auto gone = common::Socket::open(AF_UNIX, SOCK_DGRAM);

@@ -9,14 +9,25 @@
 
 namespace sockserv::test {
 
-namespace {
-
-}  // namespace
-
 Client::Client(const common::Address& server, common::Seconds timeout)
     : socket_(common::Socket::open(server.family(), SOCK_STREAM)) {
     socket_.set_timeout(timeout);
     socket_.connect(server);
+}
+
+Client::Client(const common::Address& server, const common::Address& own_address,
+               common::Seconds timeout)
+    : socket_(common::Socket::open(server.family(), SOCK_STREAM)) {
+    socket_.set_timeout(timeout);
+    socket_.bind(own_address);
+    socket_.connect(server);
+}
+
+common::Address unix_autobind_address() {
+    // Only the family, no path at all: bind(2) then picks the name itself.
+    const sa_family_t family_only = AF_UNIX;
+    return common::Address::from_sockaddr(reinterpret_cast<const sockaddr*>(&family_only),
+                                          sizeof family_only);
 }
 
 void Client::send(std::string_view data) {

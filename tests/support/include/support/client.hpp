@@ -18,6 +18,11 @@ namespace sockserv::test {
 /// passing test never waits this long, only a broken one does.
 inline constexpr common::Seconds default_timeout{10.0};
 
+/// \brief The address that asks Linux to choose a Unix socket's name when
+/// it is bound: a unique name in the abstract namespace (`@` and five hex
+/// digits), which leaves no file behind.
+common::Address unix_autobind_address();
+
 /// \brief A stream client for tests: connect, send, read with a time limit.
 ///
 /// A read that times out or meets an early end of stream throws
@@ -27,6 +32,11 @@ class Client {
 public:
     /// \brief Connects to \p server (inet or Unix) with \p timeout on every wait.
     explicit Client(const common::Address& server, common::Seconds timeout = default_timeout);
+    /// \brief Binds \p own_address first, then connects to \p server: the
+    /// server's client_address is then that address. (A Unix client that
+    /// binds nothing is unnamed, and all such clients look alike.)
+    Client(const common::Address& server, const common::Address& own_address,
+           common::Seconds timeout = default_timeout);
 
     /// \brief Sends all of \p data.
     void send(std::string_view data);

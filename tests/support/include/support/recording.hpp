@@ -1,0 +1,187 @@
+/// \file
+/// \brief A server that writes down every hook call, and handlers that
+/// write theirs in the same record: how a test sees the order in which
+/// Python's hooks run, and waits for one to have run.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <fcntl.h>
+#include <mutex>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include "common/address.hpp"
+#include "common/error.hpp"
+#include "common/seconds.hpp"
+#include "common/socket.hpp"
+#include "support/client.hpp"
+#include "support/server_classes.hpp"
+
+namespace sockserv::test {
+
+/// \brief One call of a hook, as a test can compare it.
+struct Call {
+    std::string hook;
+    int request_fd = -1;        ///< request.socket().fd() when the hook ran
+    common::Address address{};  ///< the client_address passed, if any
+
+    friend bool operator==(const Call&, const Call&) = default;
+    friend std::ostream& operator<<(std::ostream& out, const Call& call);
+};
+
+/// \brief What a RecordingServer writes down when it binds and then serves
+/// one request (descriptor \p fd, from \p client) whose handler returns:
+/// the hooks every chapter has, in Python's order.
+std::vector<Call> one_request_served(int fd, const common::Address& client);
+
+/// \brief The calls written down so far, safe to share between the
+/// serving thread and the test.
+class CallLog {
+public:
+    virtual ~CallLog() = default;
+
+    /// \brief Writes down \p call and wakes whoever waits for it.
+    void record(Call call);
+    /// \brief Writes down a handle_error() \p call and \p what it reported.
+    void record_error(Call call, std::string what);
+
+    /// \brief Every call so far, in order.
+    [[nodiscard]] std::vector<Call> calls() const;
+    /// \brief The names of the calls so far, in order, without the ones in \p left_out.
+    [[nodiscard]] std::vector<std::string> hooks(
+        const std::vector<std::string>& left_out = {}) const;
+    /// \brief How many times \p hook has been called so far.
+    [[nodiscard]] std::size_t count(std::string_view hook) const;
+    /// \brief Waits (at most \p timeout) until \p hook has been called
+    /// \p times times in all; false if it has not.
+    [[nodiscard]] bool wait_for(std::string_view hook, std::size_t times,
+                                common::Seconds timeout = default_timeout) const;
+
+    /// \brief What each handle_error() call reported (the exception, as
+    /// common::describe_current_exception() puts it), in order.
+    [[nodiscard]] std::vector<std::string> errors() const;
+    /// \brief The client_address of each handle_error() call, in order.
+    [[nodiscard]] std::vector<common::Address> error_clients() const;
+
+private:
+    [[nodiscard]] std::size_t count_locked(std::string_view hook) const;
+
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    std::vector<Call> calls_;
+    std::vector<std::string> errors_;
+};
+
+/// \brief A server of class \p Base that writes down every hook call, then
+/// does what Base does (handle_error() excepted: it writes down the
+/// exception instead of printing it).
+///
+/// It binds with its own overrides, as Python's docs describe for
+/// bind_and_activate=False, so server_bind and server_activate are in the
+/// record too.
+template <class Base>
+class RecordingServer : public Base, public CallLog {
+public:
+    using Request = RequestOf<Base>;
+
+    RecordingServer(common::Address address, HandlerFactoryOf<Base> factory)
+        : Base(std::move(address), std::move(factory), false) {
+        server_bind();
+        server_activate();
+    }
+
+    void server_bind() override {
+        record({"server_bind"});
+        Base::server_bind();
+    }
+    void server_activate() override {
+        record({"server_activate"});
+        Base::server_activate();
+    }
+    std::pair<Request, common::Address> get_request() override {
+        auto taken = Base::get_request();
+        record({"get_request", taken.first.socket().fd(), taken.second});
+        return taken;
+    }
+    void process_request(Request& request, const common::Address& client) override {
+        record({"process_request", request.socket().fd(), client});
+        Base::process_request(request, client);
+    }
+    void finish_request(Request& request, const common::Address& client) override {
+        record({"finish_request", request.socket().fd(), client});
+        Base::finish_request(request, client);
+    }
+    void shutdown_request(Request& request) override {
+        record({"shutdown_request", request.socket().fd()});
+        Base::shutdown_request(request);
+    }
+    void close_request(Request& request) override {
+        record({"close_request", request.socket().fd()});
+        Base::close_request(request);
+        fd_after_close = request.socket().fd();
+        open_after_close = ::fcntl(fd_after_close, F_GETFD) != -1;
+    }
+    void handle_error(Request& request, const common::Address& client) override {
+        record_error({"handle_error", request.socket().fd(), client},
+                     common::describe_current_exception());
+    }
+
+    /// \brief What the last close_request() left behind: the request's
+    /// descriptor, and whether it was still open (read once the request
+    /// has been served).
+    int fd_after_close = -2;
+    bool open_after_close = false;
+};
+
+/// \brief The CallLog of the server that made \p handler: a handler's
+/// record goes where its server's goes.
+template <class Handler>
+CallLog& log_of(Handler& handler) {
+    return dynamic_cast<CallLog&>(handler.server);
+}
+
+/// \brief Writes down its handle() in its server's record (the server is a
+/// RecordingServer), then answers "handled\n" the way its kind of request
+/// is answered.
+///
+/// A stream request is read to its end first: a connection closed with
+/// bytes still unread is reset (TCP and Unix alike), and the client would
+/// see an error instead of the end.
+template <class Base>
+class RecordedHandler : public Base {
+public:
+    using Base::Base;
+    void handle() override {
+        log_of(*this).record({"handle", this->request.socket().fd(), this->client_address});
+        if (this->request.is_datagram()) {
+            this->request.socket().sendto("handled\n", this->client_address);
+            return;
+        }
+        common::Socket& connection = this->request.socket();
+        connection.set_timeout(default_timeout);
+        char buffer[256];
+        while (connection.recv(buffer) != 0) {
+        }
+        connection.send_all("handled\n");
+    }
+};
+
+/// \brief RecordedHandler, and then fails.
+template <class Base>
+class RecordedFailingHandler : public RecordedHandler<Base> {
+public:
+    using RecordedHandler<Base>::RecordedHandler;
+    void handle() override {
+        RecordedHandler<Base>::handle();
+        throw std::runtime_error("handler failed");
+    }
+};
+
+}  // namespace sockserv::test
