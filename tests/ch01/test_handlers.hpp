@@ -11,15 +11,15 @@
 #include "ch01/socketserver.hpp"
 #include "common/address.hpp"
 #include "common/text.hpp"
-#include "support/background_call.hpp"
 #include "support/client.hpp"
+#include "support/handlers.hpp"
 
 namespace sockserv::ch01_test {
 
-/// \brief Loopback with a port the OS chooses: every test gets its own.
-inline common::Address loopback_any_port() {
-    return common::Address::parse_inet("127.0.0.1:0");
-}
+// The chapter-independent helpers (tests/support): chapter 1's tests
+// call them by their ch01_test names too.
+using test::loopback_any_port;
+using test::serve_one;
 
 /// \brief Sends back every byte it receives until the client closes.
 ///
@@ -61,33 +61,13 @@ public:
     void handle() override { request.send_all("hello\n"); }
 };
 
-/// \brief Runs `server.handle_request()` with the tests' time limit.
-///
-/// handle_request() has no timeout of its own in chapter 1; the caller
-/// makes sure a client is (or will be) there to serve. Rethrows what
-/// handle_request() threw.
-inline ::testing::AssertionResult serve_one(ch01::BaseServer& server) {
-    test::BackgroundCall call{[&server] { server.handle_request(); }};
-    if (!call.finishes_within(test::default_timeout)) {
-        return ::testing::AssertionFailure() << "handle_request() did not return";
-    }
-    call.get();
-    return ::testing::AssertionSuccess();
-}
-
 /// \brief One line through \p address and back: true if "ping\n" was
 /// answered with \p expected (needs a server serving on another thread).
 inline ::testing::AssertionResult answers(const common::Address& address,
                                           const std::string& expected = "PING\n") {
     test::Client client{address};
     client.send("ping\n");
-    std::string reply = client.recv_line();
-    if (reply != expected) {
-        return ::testing::AssertionFailure()
-               << "expected " << ::testing::PrintToString(expected) << ", got "
-               << ::testing::PrintToString(reply);
-    }
-    return ::testing::AssertionSuccess();
+    return test::same_reply(client.recv_line(), expected);
 }
 
 }  // namespace sockserv::ch01_test
