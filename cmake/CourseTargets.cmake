@@ -10,6 +10,12 @@ option(COURSE_SANITIZERS "Also build and test every target under ASan+UBSan" ON)
 set(COURSE_WARNINGS -Wall -Wextra -Wpedantic -Werror)
 set(COURSE_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
+# What `./course setup` builds (target `plain`): every library and program
+# of the plain variant, without the test programs and without the sanitizer
+# twins, which only `./course test` needs. Each course_add_* below adds its
+# plain target here; course_add_plain_target() makes the target at the end.
+set_property(GLOBAL PROPERTY COURSE_PLAIN_TARGETS "")
+
 # The variants to build: "plain", and "asan" for the sanitized twins.
 set(COURSE_VARIANTS plain)
 if(COURSE_SANITIZERS)
@@ -61,14 +67,16 @@ function(course_add_library name)
     endif()
     _course_finish(${name}${sfx} ${variant} PUBLIC "${ARG_LINKS}")
   endforeach()
+  set_property(GLOBAL APPEND PROPERTY COURSE_PLAIN_TARGETS ${name})
 endfunction()
 
 # course_add_program(<name> SOURCES ... LINKS ... [PLAIN_ONLY] [EXCLUDE_FROM_ALL])
 # A program and its twin (<name>_asan), both in build/bin; PLAIN_ONLY: no twin.
 # EXCLUDE_FROM_ALL: built only when asked for (a student's exercise, which
-# must not break the build of everything else).
+# must not break the build of everything else). TEST: a test program, left
+# out of the `plain` target.
 function(course_add_program name)
-  cmake_parse_arguments(ARG "PLAIN_ONLY;EXCLUDE_FROM_ALL" "" "SOURCES;LINKS" ${ARGN})
+  cmake_parse_arguments(ARG "PLAIN_ONLY;EXCLUDE_FROM_ALL;TEST" "" "SOURCES;LINKS" ${ARGN})
   set(variants ${COURSE_VARIANTS})
   if(ARG_PLAIN_ONLY)
     set(variants plain)
@@ -82,6 +90,9 @@ function(course_add_program name)
     add_executable(${name}${sfx} ${exclude} ${ARG_SOURCES})
     _course_finish(${name}${sfx} ${variant} PRIVATE "${ARG_LINKS}")
   endforeach()
+  if(NOT ARG_EXCLUDE_FROM_ALL AND NOT ARG_TEST)
+    set_property(GLOBAL APPEND PROPERTY COURSE_PLAIN_TARGETS ${name})
+  endif()
 endfunction()
 
 # course_add_gtest(<name> SOURCES ... [LINKS ...] [PREFIX <p>] [LABELS ...]
@@ -103,7 +114,7 @@ function(course_add_gtest name)
   if(ARG_EXCLUDE_FROM_ALL)
     list(APPEND options EXCLUDE_FROM_ALL)
   endif()
-  course_add_program(${name} SOURCES ${ARG_SOURCES} LINKS ${ARG_LINKS} GTest::gtest_main ${options})
+  course_add_program(${name} TEST SOURCES ${ARG_SOURCES} LINKS ${ARG_LINKS} GTest::gtest_main ${options})
   foreach(variant IN LISTS variants)
     _course_suffix(${variant} sfx)
     set(target ${name}${sfx})
@@ -134,4 +145,12 @@ function(course_add_gtest name)
       "endif()\n")
     set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${label_file})
   endforeach()
+endfunction()
+
+# course_add_plain_target(): the target `plain`, once every course_add_* has
+# run (the top-level CMakeLists.txt calls it last).
+function(course_add_plain_target)
+  get_property(targets GLOBAL PROPERTY COURSE_PLAIN_TARGETS)
+  add_custom_target(plain)
+  add_dependencies(plain ${targets})
 endfunction()
