@@ -18,6 +18,8 @@ namespace sockserv::common {
 /// Distinct from `std::invalid_argument` (the text is malformed), because a
 /// command line reports the two differently: a malformed address is a usage
 /// error, an unusable one is a failure to bind.
+///
+/// \see \ref part-ch00, where the book lays the socket layer open.
 class AddressError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -28,6 +30,10 @@ public:
 ///
 /// Python represents these as a tuple `(host, port)` or a path string; the
 /// C++ course keeps the kernel's form and prints Python's meaning.
+///
+/// \see \ref part-ch00, where the book lays the socket layer open;
+/// \ref ch02-ipv6 and \ref ch02-unix-paths for the families a server binds
+/// to.
 class Address {
 public:
     /// \brief An empty address (family `AF_UNSPEC`), to be filled by a call

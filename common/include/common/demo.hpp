@@ -2,8 +2,9 @@
 /// \brief What every chapter's echo-server demo shares: its command line,
 /// its `listening on …` line, and its reaction to SIGINT and SIGTERM.
 ///
-/// The contract these implement is `demo-cli.md`; a chapter's demo only
-/// lists its server classes and the handler they serve with.
+/// The contract these implement is the course's \ref demo-contract; a
+/// chapter's demo only lists its server classes and the handler they serve
+/// with.
 #pragma once
 
 #include <functional>
@@ -32,6 +33,8 @@ enum class Family {
 };
 
 /// \brief The parsed command line.
+///
+/// \see \ref demo-contract, which every option follows.
 struct Options {
     std::string class_name = "TCPServer";  ///< `--class`
     std::string bind;                      ///< `--bind`, as typed (empty: the default)
@@ -44,6 +47,9 @@ struct Options {
 /// Chapters' server classes share no base class with each other (each
 /// chapter is its own snapshot), so the demo reaches them through this
 /// small interface; ServerOf adapts any class that has Python's names.
+///
+/// \see \ref demo-contract, what every demo does; \ref ch01-try-demo to run
+/// one.
 class Server {
 public:
     /// \brief Destroys the server it wraps, which closes it.
@@ -61,6 +67,8 @@ public:
 };
 
 /// \brief Adapts a chapter's server class \p S to Server.
+///
+/// \see \ref demo-contract, what every demo does.
 template <class S>
 class ServerOf final : public Server {
 public:
@@ -86,6 +94,8 @@ std::unique_ptr<Server> erase(std::unique_ptr<S> server) {
 }
 
 /// \brief One server class a demo offers under its Python name.
+///
+/// \see \ref demo-contract, where `--class` and `--list` are described.
 struct ServerClass {
     std::string_view name;  ///< Python's name: `TCPServer`, `ThreadingUDPServer`…
     Family family;          ///< what `--bind` means for it

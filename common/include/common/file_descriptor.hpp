@@ -9,6 +9,8 @@ namespace sockserv::common {
 /// Copying is forbidden (two owners would close the same number twice, and
 /// the second close could hit an unrelated file opened in between); moving
 /// hands the descriptor over and leaves the source empty (`-1`).
+///
+/// \see \ref part-ch00, where the book lays the socket layer open.
 class FileDescriptor {
 public:
     /// \brief An empty owner (`fd() == -1`).

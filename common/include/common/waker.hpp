@@ -11,6 +11,9 @@ namespace sockserv::common {
 /// CPython's `serve_forever()` notices `shutdown()` only when its poll
 /// interval runs out (0.5 s by default). Polling this descriptor as well
 /// lets `shutdown()` wake the loop at once: notify() makes fd() readable.
+///
+/// \see \ref part-ch00, where the book lays the socket layer open;
+/// \ref ch01-walk-shutdown for how shutdown() uses it.
 class Waker {
 public:
     /// \brief Creates the eventfd (non-blocking, close-on-exec).

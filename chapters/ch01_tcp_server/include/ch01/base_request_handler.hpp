@@ -37,6 +37,9 @@ using Request = common::Socket;
 ///     void handle() override { /* talk to the client through request */ }
 /// };
 /// \endcode
+///
+/// \see \ref part-ch01, which teaches this class: \ref ch01-walk-handler,
+/// \ref ch01-handler-factory.
 class BaseRequestHandler {
 public:
     /// \brief Stores the three things Python gives every handler.

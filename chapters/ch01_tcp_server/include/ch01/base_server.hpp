@@ -23,6 +23,10 @@ namespace sockserv::ch01 {
 /// call it, override it, and find it in the Python docs. The subclass
 /// TCPServer fills in what depends on the socket (fileno(), get_request(),
 /// shutdown_request(), close_request()).
+///
+/// \see \ref part-ch01, which teaches this class:
+/// \ref ch01-walk-serve-forever, \ref ch01-walk-one-request,
+/// \ref ch01-walk-shutdown.
 class BaseServer {
 public:
     /// \brief Stores the two constructor arguments, as Python does.

@@ -24,6 +24,9 @@ namespace sockserv::ch01 {
 /// server.server_bind();
 /// server.server_activate();
 /// \endcode
+///
+/// \see \ref part-ch01, which teaches this class:
+/// \ref ch01-walk-constructor, \ref ch01-class-attributes.
 class TCPServer : public BaseServer {
 public:
     /// \brief Creates the socket and, unless \p bind_and_activate is false,

@@ -32,6 +32,9 @@ class BaseServer;
 ///     void handle() override { /* talk to the client through request */ }
 /// };
 /// \endcode
+///
+/// \see \ref part-ch01, which teaches this class, and \ref part-ch02 for
+/// what chapter 2 changed: \ref ch02-request-pair.
 class BaseRequestHandler {
 public:
     /// \brief Stores the three things Python gives every handler.

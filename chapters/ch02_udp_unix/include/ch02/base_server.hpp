@@ -23,6 +23,9 @@ namespace sockserv::ch02 {
 /// call it, override it, and find it in the Python docs. The subclass
 /// TCPServer fills in what depends on the socket (fileno(), get_request(),
 /// shutdown_request(), close_request()).
+///
+/// \see \ref part-ch01, which teaches this class; chapter 2
+/// (\ref part-ch02) uses it unchanged.
 class BaseServer {
 public:
     /// \brief Stores the two constructor arguments, as Python does.

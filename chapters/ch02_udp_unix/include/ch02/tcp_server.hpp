@@ -25,6 +25,9 @@ namespace sockserv::ch02 {
 /// server.server_bind();
 /// server.server_activate();
 /// \endcode
+///
+/// \see \ref part-ch01, which teaches this class, and \ref part-ch02 for
+/// what chapter 2 changed: \ref ch02-constructor, \ref ch02-family-check.
 class TCPServer : public BaseServer {
 public:
     /// \brief Creates the socket and, unless \p bind_and_activate is false,

@@ -18,6 +18,9 @@ namespace sockserv::ch02 {
 /// does not listen), get_request() reads one datagram with `recvfrom()`,
 /// and shutdown_request() and close_request() have no connection to end.
 /// The handler answers with `request.socket().sendto(reply, client_address)`.
+///
+/// \see \ref part-ch02, which teaches this class: \ref ch02-python-view,
+/// \ref ch02-walk-get-request.
 class UDPServer : public TCPServer {
 public:
     /// \brief Creates a datagram socket and, unless \p bind_and_activate is

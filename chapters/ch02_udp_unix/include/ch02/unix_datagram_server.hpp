@@ -14,6 +14,9 @@ namespace sockserv::ch02 {
 /// bind a path of its own has no address to answer to: its client_address
 /// is unnamed (see common::Address::is_unnamed()), and a reply to it fails.
 /// As with UnixStreamServer, server_close() leaves the socket file in place.
+///
+/// \see \ref part-ch02, which teaches this class: \ref ch02-unix,
+/// \ref ch02-unix-unbound.
 class UnixDatagramServer : public UDPServer {
 public:
     /// \brief Creates a Unix datagram socket and, unless \p bind_and_activate

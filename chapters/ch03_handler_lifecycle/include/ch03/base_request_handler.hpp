@@ -39,6 +39,10 @@ class BaseServer;
 ///     void finish() override { /* clean up: runs even if handle() threw */ }
 /// };
 /// \endcode
+///
+/// \see \ref part-ch01, which introduces this class, and \ref part-ch03,
+/// which teaches what chapter 3 added: \ref ch03-template-method,
+/// \ref ch03-step-throws.
 class BaseRequestHandler {
 public:
     /// \brief Stores the three things Python gives every handler.

@@ -28,6 +28,10 @@ namespace sockserv::ch03 {
 /// with sockets (verify_request(), handle_error(), handle_timeout(),
 /// service_actions()) do nothing special by default: they are there to be
 /// overridden.
+///
+/// \see \ref part-ch01, which introduces this class, and \ref part-ch03,
+/// which teaches what chapter 3 added: \ref ch03-lifecycle,
+/// \ref ch03-verify-request, \ref ch03-waiting.
 class BaseServer {
 public:
     /// \brief Stores the two constructor arguments, as Python does.

@@ -19,6 +19,9 @@ namespace sockserv::ch03 {
 /// server's own socket to answer through with `sendto()`. Here that pair is
 /// `request.data` and `request.socket()`; the request only borrows the
 /// server's socket, which serves every client.
+///
+/// \see \ref part-ch02, which teaches this class (\ref ch02-request);
+/// chapter 3 (\ref part-ch03) uses it unchanged.
 class Request {
 public:
     /// \brief An empty request, to be assigned.

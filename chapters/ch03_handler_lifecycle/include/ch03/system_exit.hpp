@@ -22,6 +22,8 @@ namespace sockserv::ch03 {
 ///     if (command == "quit") throw SystemExit{0};  // serve_forever() throws it on
 /// }
 /// \endcode
+///
+/// \see \ref part-ch03, which teaches this class: \ref ch03-exception-line.
 struct SystemExit {
     /// \brief The exit status the thrower suggests, as Python's `SystemExit.code`.
     int code = 0;

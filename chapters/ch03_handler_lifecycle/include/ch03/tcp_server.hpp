@@ -27,6 +27,10 @@ namespace sockserv::ch03 {
 /// server.server_bind();
 /// server.server_activate();
 /// \endcode
+///
+/// \see \ref part-ch01, which introduces this class, and \ref part-ch03,
+/// which teaches what chapter 3 added: \ref ch03-reuse-port-vs-address,
+/// \ref ch03-options-before-bind.
 class TCPServer : public BaseServer {
 public:
     /// \brief Creates the socket and, unless \p bind_and_activate is false,

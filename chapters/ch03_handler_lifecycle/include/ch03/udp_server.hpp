@@ -18,6 +18,9 @@ namespace sockserv::ch03 {
 /// does not listen), get_request() reads one datagram with `recvfrom()`,
 /// and shutdown_request() and close_request() have no connection to end.
 /// The handler answers with `request.socket().sendto(reply, client_address)`.
+///
+/// \see \ref part-ch02, which teaches this class; \ref part-ch03 adds the
+/// request lifecycle it inherits.
 class UDPServer : public TCPServer {
 public:
     /// \brief Creates a datagram socket and, unless \p bind_and_activate is

@@ -17,6 +17,9 @@ namespace sockserv::ch03 {
 /// server_close() does not remove the socket file, as in Python: the next
 /// bind() to that path fails with "Address already in use" until someone
 /// deletes it. Whoever made the file removes it when done (the demo does).
+///
+/// \see \ref part-ch02, which teaches this class; \ref part-ch03 adds the
+/// request lifecycle it inherits, and \ref ch03-reuseport-unix.
 class UnixStreamServer : public TCPServer {
 public:
     /// \brief Creates a Unix stream socket and, unless \p bind_and_activate
