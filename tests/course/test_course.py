@@ -1,0 +1,378 @@
+"""Tests of the ./course command itself.
+
+They run the real ./course over small fake courses: temporary copies of
+fixture/ (two chapters and Part 0, three tiny GoogleTest exercises, their
+stubs and solutions) with COURSE_ROOT pointing at the copy, so that the
+real tree's build/ and .course/ are never touched. The fixture's exercise
+targets come from the real cmake/ folder, copied in beside it, so the
+command is tested against the real target and label names.
+
+Only CheckTest builds anything; it configures its copy once.
+"""
+
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+COURSE = REPO / "course"
+FIXTURE = HERE / "fixture"
+
+# Every call of the command or a tool gets a time limit: a hang fails the
+# test instead of stalling ctest.
+COMMAND_SECONDS = 300
+
+
+class FakeCourse:
+    """A temporary copy of the fixture, committed to a git repository of its
+    own (reset restores stubs from git's HEAD)."""
+
+    def __init__(self, with_cmake=False):
+        self._temp = tempfile.TemporaryDirectory(prefix="course-test.")
+        self.root = Path(self._temp.name) / "course"
+        shutil.copytree(FIXTURE, self.root)
+        if with_cmake:
+            shutil.copytree(REPO / "cmake", self.root / "cmake")
+        git = ["git", "-c", "user.name=course test", "-c", "user.email=test@example.invalid",
+               "-c", "commit.gpgsign=false"]
+        for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "fixture"]):
+            subprocess.run(git + argv, cwd=self.root, check=True, timeout=60,
+                           capture_output=True)
+
+    def close(self):
+        self._temp.cleanup()
+
+    def run(self, *args, env=None):
+        """./course ARGS on this copy, with no terminal: (status, stdout, stderr)."""
+        environment = dict(os.environ, COURSE_ROOT=str(self.root), NO_COLOR="1")
+        environment.update(env or {})
+        result = subprocess.run([str(COURSE), *args], cwd=self.root, env=environment,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                timeout=COMMAND_SECONDS)
+        return result.returncode, result.stdout, result.stderr
+
+    def path(self, relative):
+        return self.root / relative
+
+    def use(self, chapter, name, version):
+        """Puts one version of an exercise's file in the student's place:
+        stub (the original), solution, broken (does not compile) or crash."""
+        mine = self.path(f"exercises/{chapter}/{name}.cpp")
+        if version == "stub":
+            text = (FIXTURE / f"exercises/{chapter}/{name}.cpp").read_text()
+        elif version == "solution":
+            text = (FIXTURE / f"solutions/{chapter}/{name}.cpp").read_text()
+        elif version == "broken":
+            text = f'#include "{name}.hpp"\nint {name}(int a, int b) {{ return a + ; }}\n'
+        elif version == "crash":  # only add: dies on the first test's call
+            text = ('#include "add.hpp"\n'
+                    'int add(int a, int b) {\n'
+                    '    volatile int* nowhere = nullptr;\n'
+                    '    return a == 2 ? *nowhere : a + b;\n'
+                    '}\n')
+        else:
+            raise ValueError(version)
+        mine.write_text(text)
+
+
+class CheckTest(unittest.TestCase):
+    """./course check over exercises that pass, fail, crash or do not compile."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.course = FakeCourse(with_cmake=True)
+        subprocess.run(["cmake", "--preset", "default"], cwd=cls.course.root, check=True,
+                       capture_output=True, timeout=COMMAND_SECONDS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.course.close()
+
+    def check(self, *args):
+        return self.course.run("check", *args)
+
+    def test_no_exercise_passes(self):
+        self.course.use("ch01", "add", "stub")
+        self.course.use("ch01", "greet", "stub")
+        status, out, _ = self.check("ch01")
+        self.assertEqual(status, 1)
+        self.assertIn("✗ Adding two numbers  (fails its tests)", out)
+        self.assertIn("✗ Greeting someone  (fails its tests)", out)
+        self.assertIn("First to fix: add  (exercises/ch01/add.cpp)", out)
+        # The first failing case, what it printed, and how many more failed.
+        self.assertIn("Test Add.SmallNumbers failed (and 1 more):", out)
+        self.assertIn("ADD-TEST-SAYS: 2 + 3 is 5", out)
+        self.assertIn("ch01: 0/2 exercises pass", out)
+
+    def test_check_shows_no_hint_but_says_how_to_ask(self):
+        self.course.use("ch01", "add", "stub")
+        _, out, _ = self.check("ch01")
+        self.assertNotIn("ADD-HINT", out)
+        self.assertIn("./course hint ch01 add", out)
+        self.assertIn('Read: "Exercise 1.1: adding" in book/ch01.md', out)
+        self.assertIn("build/docs/html/part-ch01.html#ex-ch01-add", out)
+
+    def test_some_pass(self):
+        self.course.use("ch01", "add", "solution")
+        self.course.use("ch01", "greet", "stub")
+        status, out, _ = self.check("ch01")
+        self.assertEqual(status, 1)
+        self.assertIn("✓ Adding two numbers", out)
+        self.assertIn("✗ Greeting someone  (fails its tests)", out)
+        self.assertIn("First to fix: greet", out)
+        self.assertIn("GREET-TEST-SAYS", out)
+        self.assertIn("ch01: 1/2 exercises pass", out)
+        # What the check found is what list and hint go by.
+        _, listed, _ = self.course.run("list")
+        self.assertRegex(listed, r"✓ add +Adding two numbers")
+        self.assertRegex(listed, r"✗ greet +Greeting someone")
+        _, hint, _ = self.course.run("hint", "ch01")
+        self.assertIn("ch01 greet", hint)
+
+    def test_all_pass(self):
+        self.course.use("ch01", "add", "solution")
+        self.course.use("ch01", "greet", "solution")
+        status, out, _ = self.check("ch01")
+        self.assertEqual(status, 0)
+        self.assertIn("ch01: 2/2 exercises pass", out)
+        self.assertIn("All of ch01 is solved", out)
+        self.assertIn('Next: "Part 2: The second fake chapter" in book/ch02.md', out)
+        self.assertNotIn("✗", out)
+        _, hint, _ = self.course.run("hint", "ch01")
+        self.assertIn("Every exercise of ch01 passed", hint)
+
+    def test_one_does_not_compile(self):
+        self.course.use("ch01", "add", "broken")
+        self.course.use("ch01", "greet", "solution")
+        status, out, _ = self.check("ch01")
+        self.assertEqual(status, 1)
+        self.assertIn("✗ Adding two numbers  (does not compile)", out)
+        self.assertIn("✓ Greeting someone", out)  # the others are still checked
+        self.assertIn("It does not compile:", out)
+        self.assertRegex(out, r"\n +exercises/ch01/add\.cpp:2:[0-9]+: error: ")
+        self.assertNotIn(str(self.course.root), out)  # paths as the student sees them
+        self.assertIn("ch01: 1/2 exercises pass", out)
+
+    def test_a_crash_is_explained(self):
+        self.course.use("ch01", "add", "crash")
+        status, out, _ = self.check("ch01", "add")
+        self.assertEqual(status, 1)
+        self.assertIn("Test Add.SmallNumbers failed", out)
+        self.assertIn("segmentation fault", out)
+        self.assertIn("gdb --args build/bin/ch01_exercise_add --gtest_filter=Add.SmallNumbers", out)
+
+    def test_one_exercise(self):
+        self.course.use("ch01", "add", "broken")  # must not matter
+        self.course.use("ch01", "greet", "stub")
+        status, out, _ = self.check("ch01", "greet")
+        self.assertEqual(status, 1)
+        self.assertNotIn("Adding", out)
+        self.assertIn("To fix: greet", out)
+        self.assertIn("Fix it, then run ./course check ch01 greet again.", out)
+        self.assertIn("ch01 greet: fails its tests", out)
+
+        self.course.use("ch01", "greet", "solution")
+        status, out, _ = self.check("1", "greet")
+        self.assertEqual(status, 0)
+        self.assertIn("✓ Greeting someone", out)
+        self.assertIn("ch01 greet: passes", out)
+
+    def test_part_0_has_exercises(self):
+        self.course.use("ch00", "twice", "solution")
+        status, out, _ = self.check("ch00")
+        self.assertEqual(status, 0)
+        self.assertIn("ch00: 1/1 exercises pass", out)
+        self.assertIn("then ./course demo ch01", out)
+        self.assertNotIn("diff ch00", out)  # Part 0 takes no part in diff
+
+    def test_chapter_without_exercises(self):
+        status, out, _ = self.check("ch02")
+        self.assertEqual(status, 0)
+        self.assertIn("ch02 has no exercises yet.", out)
+
+
+class CommandTest(unittest.TestCase):
+    """The commands that build nothing, each on a fresh copy."""
+
+    def setUp(self):
+        self.course = FakeCourse()
+        self.addCleanup(self.course.close)
+
+    def assertUsageError(self, args, message):
+        status, out, err = self.course.run(*args)
+        self.assertEqual(status, 2, f"./course {' '.join(args)}: {out}{err}")
+        self.assertIn(message, err)
+        self.assertIn("Run ./course help", err)
+
+    def test_usage_errors_exit_2(self):
+        self.assertUsageError(["frobnicate"], "unknown command 'frobnicate'")
+        self.assertUsageError(["check", "ch07"], "there is no chapter ch07; the chapters are: ch00 ch01 ch02")
+        self.assertUsageError(["check", "chapter1"], "'chapter1' is not a chapter")
+        self.assertUsageError(["check", "ch01", "nope"], "ch01 has no exercise 'nope'; its exercises are: add greet")
+        self.assertUsageError(["hint", "ch01", "nope"], "ch01 has no exercise 'nope'")
+        self.assertUsageError(["solution", "ch01"], "usage: ./course solution chNN NAME")
+        self.assertUsageError(["reset", "ch01", "--force"], "--force")
+        self.assertUsageError(["list", "extra"], "usage: ./course list")
+
+    def test_help(self):
+        for args in ([], ["help"], ["--help"]):
+            status, out, _ = self.course.run(*args)
+            self.assertEqual(status, 0)
+            for command in ("setup", "test", "check", "hint", "solution", "reset", "demo",
+                            "diff", "docs", "bench", "list"):
+                self.assertIn(f"./course {command}", out)
+
+    def test_chapter_spellings(self):
+        outputs = {spelling: self.course.run("solution", spelling, "add")
+                   for spelling in ("ch01", "ch1", "01", "1")}
+        self.assertEqual(outputs["ch01"][0], 0)
+        for spelling, result in outputs.items():
+            self.assertEqual(result, outputs["ch01"], spelling)
+
+    def test_hint_reveals_one_more_line_each_time(self):
+        status, out, _ = self.course.run("hint", "ch01", "add")
+        self.assertEqual(status, 0)
+        self.assertIn("Hint (1 of 3):", out)
+        self.assertIn("ADD-HINT-ONE", out)
+        self.assertNotIn("ADD-HINT-TWO", out)
+        self.assertIn("Ask again for the next line: ./course hint ch01 add", out)
+
+        _, out, _ = self.course.run("hint", "ch01", "add")
+        self.assertIn("ADD-HINT-ONE", out)  # the lines shown before stay shown
+        self.assertIn("ADD-HINT-TWO", out)
+        self.assertNotIn("ADD-HINT-THREE", out)
+
+        _, out, _ = self.course.run("hint", "1", "add")
+        self.assertIn("ADD-HINT-THREE", out)
+        self.assertIn("All 3 lines of this hint are now shown", out)
+
+        _, out, _ = self.course.run("hint", "ch01", "add")
+        self.assertIn("Hint (3 of 3):", out)
+        self.assertIn("were already shown", out)
+
+        # Each exercise counts its own.
+        _, out, _ = self.course.run("hint", "ch01", "greet")
+        self.assertIn("GREET-HINT-ONE", out)
+        self.assertNotIn("GREET-HINT-TWO", out)
+
+    def test_hint_without_a_name_is_for_the_first_unsolved(self):
+        _, out, _ = self.course.run("hint", "ch01")
+        self.assertIn("ch01 add — Adding two numbers", out)
+        self.assertIn("ADD-HINT-ONE", out)
+
+    def test_solution(self):
+        status, out, _ = self.course.run("solution", "ch01", "add")
+        self.assertEqual(status, 0)
+        self.assertIn("solutions/ch01/add.cpp", out)
+        self.assertIn("--- exercises/ch01/add.cpp", out)
+        self.assertIn("+++ solutions/ch01/add.cpp", out)
+        self.assertIn("-    return 0;  // TODO(exercise)", out)
+        self.assertIn("+    return a + b;", out)
+
+        self.course.use("ch01", "add", "solution")
+        _, out, _ = self.course.run("solution", "ch01", "add")
+        self.assertIn("exercises/ch01/add.cpp is identical to the reference.", out)
+
+    def test_reset_refuses_without_a_terminal(self):
+        self.course.use("ch01", "add", "solution")
+        status, _, err = self.course.run("reset", "ch01", "add")
+        self.assertEqual(status, 1)
+        self.assertIn("refusing to overwrite your work without a terminal to ask: add --yes", err)
+        self.assertEqual(self.course.path("exercises/ch01/add.cpp").read_text(),
+                         (FIXTURE / "solutions/ch01/add.cpp").read_text())
+        self.assertFalse(self.course.path(".course/backup").exists())
+
+    def test_reset_with_yes_saves_a_backup(self):
+        self.course.use("ch01", "add", "solution")
+        status, out, _ = self.course.run("reset", "ch01", "--yes")
+        self.assertEqual(status, 0)
+        self.assertIn("These files differ from the original stub: exercises/ch01/add.cpp\n", out)
+        self.assertEqual(self.course.path("exercises/ch01/add.cpp").read_text(),
+                         (FIXTURE / "exercises/ch01/add.cpp").read_text())
+        saved = re.search(r"Your versions are saved in (\.course/backup/[^ ]+)/\.", out)
+        self.assertIsNotNone(saved, out)
+        self.assertEqual(self.course.path(f"{saved.group(1)}/exercises/ch01/add.cpp").read_text(),
+                         (FIXTURE / "solutions/ch01/add.cpp").read_text())
+
+        status, out, _ = self.course.run("reset", "ch01", "--yes")
+        self.assertEqual(status, 0)
+        self.assertIn("Nothing to reset", out)
+
+    def test_list(self):
+        status, out, _ = self.course.run("list")
+        self.assertEqual(status, 0)
+        self.assertIn("ch00  common  The fake socket layer", out)
+        self.assertIn("ch01  chapters/ch01_first  The first fake chapter", out)
+        self.assertRegex(out, r"· add +Adding two numbers")
+        self.assertRegex(out, r"ch02 .*\n +\(no exercises yet\)")
+
+    def test_part_0_has_no_demo_and_no_diff(self):
+        self.assertUsageError(["demo", "ch00"], "ch00 is Part 0")
+        self.assertUsageError(["diff", "ch00", "ch01"], "takes no part in diff")
+        self.assertUsageError(["bench", "0"], "ch00 is Part 0")
+
+    def test_diff_shows_only_the_lesson(self):
+        status, out, _ = self.course.run("diff", "ch01", "ch02")
+        self.assertEqual(status, 0)
+        self.assertIn("+int ch02_added();", out)
+        self.assertIn("-// chapter 1 of the fake course", out)
+        # The first chapter's copy carries the second's name: no line or
+        # folder differs by the name alone.
+        self.assertNotIn("include/ch01", out)
+
+    def test_colours_on_a_terminal_only_without_no_color(self):
+        def on_terminal(no_color):
+            env = dict(os.environ, COURSE_ROOT=str(self.course.root), TERM="xterm")
+            env.pop("NO_COLOR", None)
+            if no_color:
+                env["NO_COLOR"] = "1"
+            leader, follower = pty.openpty()
+            try:
+                process = subprocess.Popen([str(COURSE), "list"], stdin=subprocess.DEVNULL,
+                                           stdout=follower, stderr=follower, env=env)
+                os.close(follower)
+                follower = None
+                text = b""
+                while True:
+                    readable, _, _ = select.select([leader], [], [], COMMAND_SECONDS)
+                    if not readable:
+                        process.kill()
+                        self.fail("./course list printed nothing more and did not end")
+                    try:
+                        chunk = os.read(leader, 4096)
+                    except OSError:  # the terminal's other end is closed
+                        break
+                    if not chunk:
+                        break
+                    text += chunk
+                self.assertEqual(process.wait(timeout=COMMAND_SECONDS), 0)
+                return text.decode()
+            finally:
+                os.close(leader)
+                if follower is not None:
+                    os.close(follower)
+
+        self.assertIn("\033[", on_terminal(no_color=False))
+        self.assertNotIn("\033[", on_terminal(no_color=True))
+        _, piped, _ = self.course.run("list", env={"NO_COLOR": "", "TERM": "xterm"})
+        self.assertNotIn("\033[", piped)
+
+    def test_the_root_is_the_folder_of_the_command(self):
+        env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
+        result = subprocess.run([str(COURSE), "list"], cwd=self.course.root, env=env,
+                                capture_output=True, text=True, timeout=COMMAND_SECONDS)
+        self.assertEqual(result.returncode, 0)
+        real = re.search(r"^ch01\s+(\S+)", (REPO / "chapters/chapters.txt").read_text(), re.M)
+        self.assertIn(f"ch01  {real.group(1)}", result.stdout)
+        self.assertNotIn("fake", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
