@@ -55,6 +55,8 @@ public:
 
 protected:
     /// \brief Marks the constructor that accepts an address of any family.
+    ///
+    /// \see \ref ch02-family-check, in \ref part-ch02.
     struct AnyFamily {};
     /// \brief The constructor UnixDatagramServer builds on: the same steps,
     /// for an address whose family the caller has already checked.
