@@ -24,6 +24,9 @@ namespace sockserv::common {
 /// Construct it before starting any other thread: a thread inherits the
 /// signal mask of its creator, and a thread created earlier would still
 /// receive the signals the default way (and die of them).
+///
+/// \see \ref part-ch00, where the book lays the socket layer open;
+/// \ref ch01-eintr for why the demos read signals from a descriptor.
 class ShutdownOnSignal {
 public:
     /// \brief Blocks SIGINT and SIGTERM and starts watching for them.

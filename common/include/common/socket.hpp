@@ -24,6 +24,9 @@ namespace sockserv::common {
 /// - send_all() loops until every byte is sent, as `sendall()` does;
 /// - sending to a peer that has gone never raises `SIGPIPE` (which would
 ///   kill the whole server): `MSG_NOSIGNAL` turns it into an `EPIPE` error.
+///
+/// \see \ref part-ch00, where the book lays the socket layer open;
+/// \ref ch01-sigpipe and \ref ch01-eintr for two traps it removes.
 class Socket {
 public:
     /// \brief An empty socket (`fd() == -1`).
