@@ -81,10 +81,16 @@ static void serve(int connection) {
 
 int main(int argc, char** argv) {
     const char* bind_text = "127.0.0.1:9999";
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: c_echo_server [--bind IPV4:PORT]   (default 127.0.0.1:9999)\n"
+               "Echoes every byte back upper-cased, one client at a time, until killed.\n");
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--bind") == 0) {
         bind_text = argv[2];
     } else if (argc != 1) {
-        fprintf(stderr, "usage: c_echo_server [--bind IPV4:PORT]\n");
+        fprintf(stderr, "c_echo_server: unexpected '%s'; usage: c_echo_server [--bind IPV4:PORT]\n",
+                argv[1]);
         return 2;
     }
     struct sockaddr_in address;

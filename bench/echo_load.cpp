@@ -220,10 +220,22 @@ private:
 
 }  // namespace
 
+constexpr std::string_view usage = "usage: echo_load [--benchmark_...] NAME=PROGRAM [NAME=PROGRAM ...]\n";
+
 int main(int argc, char** argv) {
+    // Our own usage first: Google Benchmark's --help would list only its flags.
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view{argv[i]} == "--help" || std::string_view{argv[i]} == "-h") {
+            std::cout << usage
+                      << "Starts each PROGRAM (an echo server that prints `listening on HOST:PORT`),\n"
+                         "times the same loads against each, side by side, and prints the ratios.\n"
+                         "Google Benchmark's flags (--benchmark_repetitions=N...) are accepted too.\n";
+            return 0;
+        }
+    }
     benchmark::Initialize(&argc, argv);  // takes the --benchmark_ flags out of argv
     if (argc < 2) {
-        std::cerr << "usage: echo_load [--benchmark_...] NAME=PROGRAM [NAME=PROGRAM ...]\n";
+        std::cerr << "echo_load: no server given; " << usage;
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

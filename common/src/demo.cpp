@@ -124,7 +124,26 @@ void serve(Server& server, const Options& options, std::string_view program) {
     std::cout << "listening on " << server.server_address() << std::endl;  // endl: flush now
     server.serve_forever(options.poll_interval);
     server.server_close();
+    on_signal.rethrow_if_failed();
 }
+
+// Removes the Unix socket file a run made, however the run ends: a file
+// left behind would make the next run's bind() fail with "Address already
+// in use".
+class SocketFile {
+public:
+    explicit SocketFile(std::string path) : path_(std::move(path)) {}
+    ~SocketFile() {
+        if (!path_.empty()) {
+            ::unlink(path_.c_str());
+        }
+    }
+    SocketFile(const SocketFile&) = delete;
+    SocketFile& operator=(const SocketFile&) = delete;
+
+private:
+    std::string path_;
+};
 
 }  // namespace
 
@@ -169,9 +188,17 @@ int run(int argc, char** argv, std::string_view program, std::span<const ServerC
         std::cerr << program << ": cannot bind " << address << ": " << error.code().message() << '\n';
         return 1;
     }
-    serve(*server, command.options, program);
-    if (chosen->family == Family::unix_path) {
-        ::unlink(address.host().c_str());  // the socket file this run made
+    SocketFile made{chosen->family == Family::unix_path ? address.host() : std::string{}};
+    // Whatever stops the serving loop early still gets the contract's one
+    // line on stderr and status 1, not std::terminate.
+    try {
+        serve(*server, command.options, program);
+    } catch (const std::exception& error) {
+        std::cerr << program << ": serving stopped: " << error.what() << '\n';
+        return 1;
+    } catch (...) {
+        std::cerr << program << ": serving stopped by an exception that is not a std::exception\n";
+        return 1;
     }
     return 0;
 }

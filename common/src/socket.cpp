@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -158,10 +160,17 @@ int Socket::get_option(int level, int name) const {
 }
 
 void Socket::set_timeout(std::optional<Seconds> timeout) {
+    // Python's settimeout() raises ValueError for these: a negative wait is
+    // a caller's mistake, and converting it would block for ever (-1 s),
+    // round to a few milliseconds (-1e-7 s) or fail with EDOM (-1.5 s).
+    if (timeout && (timeout->count() < 0 || std::isnan(timeout->count()))) {
+        throw std::invalid_argument{"set_timeout: the timeout must be zero or positive, not " +
+                                    std::to_string(timeout->count()) + " s"};
+    }
     timeval limit{};  // all zero: block forever
     // Beyond any time_t (infinity, 1e300 s) is forever too; converting it
-    // would overflow. NaN, likewise.
-    if (timeout && !(*timeout < Seconds{1e9})) {
+    // would overflow.
+    if (timeout && *timeout >= Seconds{1e9}) {
         timeout.reset();
     }
     if (timeout) {

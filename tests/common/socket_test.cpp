@@ -5,11 +5,13 @@
 #include <future>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -241,6 +243,25 @@ TEST(Socket, AnInfiniteTimeoutMeansNoLimit) {
     EXPECT_EQ(receive_timeout(socket), 0.0);
 }
 
+TEST(Socket, ANegativeOrNanTimeoutIsRefusedAndChangesNothing) {
+    // Python's settimeout(-1) raises ValueError. Converted, -1 s would block
+    // for ever, -1e-7 s would become a few milliseconds, -1.5 s would fail
+    // with EDOM: each a different surprise for one mistake.
+    auto socket = Socket::open(AF_INET, SOCK_STREAM);
+    socket.set_timeout(common::Seconds{2.5});
+
+    for (double bad : {-1.0, -1e-7, -1.5, -std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::quiet_NaN()}) {
+        try {
+            socket.set_timeout(common::Seconds{bad});
+            ADD_FAILURE() << "set_timeout(" << bad << " s) was accepted";
+        } catch (const std::invalid_argument& error) {
+            EXPECT_THAT(error.what(), ::testing::HasSubstr("zero or positive")) << bad;
+        }
+        EXPECT_DOUBLE_EQ(receive_timeout(socket), 2.5) << "a refused timeout changed the limit";
+    }
+}
+
 TEST(Socket, SendingToAClosedPeerIsAnErrorNotSigpipe) {
     // By default SIGPIPE kills the process: a server must never receive it.
     ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
@@ -348,7 +369,8 @@ TEST(SocketSignals, ARecvInterruptedByASignalIsRetried) {
     receiver.set_timeout(test::default_timeout);
     std::promise<pid_t> receiver_thread;
     std::string received;
-    test::BackgroundCall receiving{[&] {
+    // Named captures: clang before 16 cannot capture a structured binding.
+    test::BackgroundCall receiving{[&receiver = receiver, &receiver_thread, &received] {
         receiver_thread.set_value(test::current_thread_id());
         char buffer[16];
         received.assign(buffer, receiver.recv(buffer));

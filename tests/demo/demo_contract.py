@@ -22,6 +22,7 @@ import errno
 import os
 import random
 import re
+import resource
 import selectors
 import signal
 import socket
@@ -460,6 +461,44 @@ class UnixClassTests(ClassTestBase):
         server.send_signal(signal.SIGINT)
         self.assert_clean_exit(server, signal.SIGINT)
         self.assertFalse(os.path.exists(server.address), "the socket file is removed")
+
+    def test_a_failure_after_binding_is_one_line_and_removes_the_socket_file(self):
+        # Behaviour 6, and the socket file of behaviour 4, when serving
+        # cannot even start. Few descriptors allowed: with enough for the
+        # server's socket but not for the signal watcher's, the failure
+        # comes after bind() made the file. The exact number depends on the
+        # program, so every limit in a range is tried; each run must end
+        # cleanly one way or another, and at least one must fail that way.
+        path = os.path.join(self.tmp.name, "echo.sock")
+        failed_after_bind = False
+        for limit in range(4, 16):
+            def few_descriptors(limit=limit):
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+            process = subprocess.Popen(
+                [BINARY, "--class", self.class_name, "--bind", path],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                preexec_fn=few_descriptors)
+            try:
+                out = process.stdout.readline()
+                if out.startswith(b"listening on "):  # enough descriptors: stop it
+                    process.send_signal(signal.SIGTERM)
+                out += process.stdout.read()
+                err = process.stderr.read().decode(errors="replace")
+                status = process.wait(EXIT_TIMEOUT)
+            finally:
+                process.kill()
+                process.wait(EXIT_TIMEOUT)
+                process.stdout.close()
+                process.stderr.close()
+            what = f"with {limit} descriptors: status {status}, stderr {err!r}"
+            self.assertFalse(os.path.exists(path), f"the socket file was left behind {what}")
+            if status == 0:
+                continue
+            self.assertEqual(status, 1, what)
+            self.assertRegex(err, rf"^{re.escape(PROGRAM)}: \S[^\n]*\n$", f"one line {what}")
+            failed_after_bind |= "serving stopped" in err
+        self.assertTrue(failed_after_bind,
+                        "no descriptor limit made the program fail after binding")
 
     def test_no_bind_is_a_usage_error(self):
         status, out, err = run("--class", self.class_name)

@@ -1,7 +1,7 @@
 /// \file
 /// \brief `ch03_lifecycle_trace`: a TCPServer that names every hook as it runs.
 ///
-/// Usage: `ch03_lifecycle_trace [TIMEOUT]`
+/// Usage: `ch03_lifecycle_trace [TIMEOUT]` (`--help` says so too)
 ///
 /// Without an argument it calls serve_forever() (poll_interval 5 s); with
 /// one, a single handle_request() with that `timeout` in seconds. It
@@ -13,6 +13,10 @@
 /// The book's "Watching every hook" runs it with four clients.
 
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <system_error>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -98,15 +102,65 @@ public:
 };
 // [trace-server]
 
+// What the command line asks for: a timeout for one handle_request(), or
+// nothing for serve_forever(). Read before anything is bound, so that
+// --help and a typing mistake cost no port.
+struct Command {
+    std::optional<common::Seconds> timeout;
+    bool help = false;
+};
+
+constexpr std::string_view usage =
+    "usage: ch03_lifecycle_trace [TIMEOUT]\n"
+    "A TCPServer on 127.0.0.1 that prints each hook as it runs. Without\n"
+    "TIMEOUT it serves for ever; with it, one handle_request() that waits\n"
+    "at most TIMEOUT seconds (0 or more).\n";
+
+Command parse(int argc, char** argv) {
+    Command command;
+    if (argc > 2) {
+        throw std::invalid_argument{"too many arguments: give at most a TIMEOUT"};
+    }
+    if (argc == 2) {
+        std::string_view argument = argv[1];
+        if (argument == "--help" || argument == "-h") {
+            command.help = true;
+            return command;
+        }
+        if (argument.starts_with("-") && argument.size() > 1 && !std::isdigit(static_cast<unsigned char>(argument[1]))) {
+            throw std::invalid_argument{"unknown option '" + std::string{argument} + "'"};
+        }
+        double seconds = -1;
+        auto [end, error] = std::from_chars(argument.data(), argument.data() + argument.size(), seconds);
+        if (error != std::errc{} || end != argument.data() + argument.size() || !(seconds >= 0)) {
+            throw std::invalid_argument{"TIMEOUT must be a number of seconds, 0 or more, not '" +
+                                        std::string{argument} + "'"};
+        }
+        command.timeout = common::Seconds{seconds};
+    }
+    return command;
+}
+
 }  // namespace
 
 // [trace-main]
 int main(int argc, char** argv) {
+    Command command;
+    try {
+        command = parse(argc, argv);
+    } catch (const std::invalid_argument& error) {
+        std::cerr << "ch03_lifecycle_trace: " << error.what() << " (--help for usage)\n";
+        return 2;
+    }
+    if (command.help) {
+        std::cout << usage;
+        return 0;
+    }
     try {
         Tracer server{Address::parse_inet("127.0.0.1:0"), ch03::handler<Narrator>()};
         std::cout << "listening on " << server.server_address << std::endl;
-        if (argc > 1) {
-            server.timeout = common::Seconds{std::stod(argv[1])};
+        if (command.timeout) {
+            server.timeout = command.timeout;
             server.handle_request();  // one request, or handle_timeout()
         } else {
             server.serve_forever(common::Seconds{5});

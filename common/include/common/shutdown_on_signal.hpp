@@ -2,6 +2,7 @@
 /// \brief Turning SIGINT and SIGTERM into a clean `shutdown()`.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@ namespace sockserv::common {
 /// signal mask of its creator, and a thread created earlier would still
 /// receive the signals the default way (and die of them).
 ///
+/// A child made by `fork()` while it is alive starts with SIGINT and
+/// SIGTERM unblocked again (unless they were blocked before), as a plain
+/// program has them: the child inherits the mask but not the watcher
+/// thread, and would otherwise ignore Ctrl-C for ever.
+///
 /// \see \ref part-ch00, where the book lays the socket layer open;
 /// \ref ch01-eintr for why the demos read signals from a descriptor.
 class ShutdownOnSignal {
@@ -32,6 +38,9 @@ public:
     /// \brief Blocks SIGINT and SIGTERM and starts watching for them.
     /// \param shutdown what the first signal runs (e.g. `server.shutdown()`)
     /// \param program  the name used in the second signal's message
+    /// \throws std::system_error when the signals cannot be watched
+    ///         (no descriptor or thread to be had); the signal mask is then
+    ///         left as it was
     ShutdownOnSignal(std::function<void()> shutdown, std::string_view program);
     /// \brief Stops watching and waits for a shutdown in progress.
     ///
@@ -42,14 +51,24 @@ public:
     ShutdownOnSignal(const ShutdownOnSignal&) = delete;
     ShutdownOnSignal& operator=(const ShutdownOnSignal&) = delete;
 
+    /// \brief Throws what stopped the watcher, if something did.
+    ///
+    /// A watcher that fails (its poll() reports an error) runs `shutdown`
+    /// as a signal would, since the program can no longer be stopped
+    /// cleanly; call this once serving has ended to report why.
+    void rethrow_if_failed() const;
+
 private:
-    void watch();
+    void watch() noexcept;
+    void watch_signals();
+    void run_shutdown() noexcept;
 
     std::function<void()> shutdown_;
     std::string program_;
     FileDescriptor signals_;
     Waker stop_;
     std::thread stopper_;  // runs shutdown_; started by watcher_, joined after it
+    std::exception_ptr failure_;  // written by watcher_ before it ends; read after shutdown
     std::thread watcher_;
 };
 

@@ -112,8 +112,11 @@ public:
     /// SO_SNDTIMEO), as Python's `settimeout()`; `std::nullopt` blocks forever.
     ///
     /// A call that runs out of time throws `std::system_error` with
-    /// `std::errc::timed_out`.
+    /// `std::errc::timed_out`. Zero does not wait at all (Python's
+    /// `settimeout(0)`); a limit beyond 10⁹ s is no limit.
     /// \param timeout the longest a single call may wait
+    /// \throws std::invalid_argument for a negative or NaN timeout, which
+    ///         Python's `settimeout()` refuses with `ValueError`
     void set_timeout(std::optional<Seconds> timeout);
 
     /// \brief `getsockname(2)`: where this socket is bound.
