@@ -25,7 +25,7 @@ class Chapter:
     @property
     def is_snapshot(self):
         """Whether this is a stage of the server (a demo, a diff), not Part 0."""
-        return self.number > 0
+        return self.dir.startswith("chapters/")  # as cmake/CourseChapters.cmake decides
 
     def part_0(self):
         """How Part 0 introduces itself when asked for what only chapters have."""

@@ -34,8 +34,9 @@ def run(course, args):
 def demo_chapter(course, chapter, only=None, wait=False):
     if not chapter.is_snapshot:
         raise UsageError(f"{chapter.part_0()}: it has no echo_server demo (the chapters from "
-                         "ch01 on have one). Its plain echo server, in direct system calls, is "
-                         "common/examples/plain_echo_server.cpp")
+                         "ch01 on have one). Its echo server in direct system calls is "
+                         "build/bin/ch00_plain_echo_server (common/examples/plain_echo_server.cpp): "
+                         "start it with --bind 127.0.0.1:9999 and talk to it with nc")
     target = f"{chapter.id}_echo_server"
     binary = course.build.dir / "bin" / target
     course.build.ensure_configured(quiet=True)
