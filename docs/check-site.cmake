@@ -7,7 +7,8 @@
 # (Lists are given with commas: a semicolon would split the argument.)
 #
 # 1. Each page of the book (PAGES, in reading order) has its line of links,
-#    pointing to the page before it and the page after it.
+#    pointing to the page before it and the page after it, and the front
+#    page links to every part.
 # 2. The search box finds each of TOPICS: Doxygen's client-side search only
 #    knows the titles of pages and the names of code, so a topic is found
 #    when some title in the index starts with it.
@@ -64,6 +65,19 @@ foreach(i RANGE ${last})
     endif()
   endforeach()
 endforeach()
+
+# ...and the front page (its contents) links to every part.
+if(EXISTS ${HTML}/index.html)
+  file(READ ${HTML}/index.html html)
+  foreach(page IN LISTS PAGES)
+    if(NOT page STREQUAL "index")
+      string(FIND "${html}" "href=\"${page}.html" found)
+      if(found EQUAL -1)
+        fault("index.html: the contents do not link to ${page}.html")
+      endif()
+    endif()
+  endforeach()
+endif()
 
 # 2. The search index: Doxygen writes each title as a lower-case key in
 #    search/all_*.js, with some characters spelled as _XX (hexadecimal).
