@@ -49,7 +49,8 @@ TEST(AddressParse, Ipv6HostInBrackets) {
 }
 
 TEST(AddressParse, EveryInterfaceIsWrittenExplicitly) {
-    // demo-cli.md: a host is required; 0.0.0.0 or [::] mean every interface.
+    // The demo contract (docs/demo-contract.md): a host is required;
+    // 0.0.0.0 or [::] mean every interface.
     EXPECT_EQ(Address::parse_inet("0.0.0.0:0").to_string(), "0.0.0.0:0");
     EXPECT_EQ(Address::parse_inet("[::]:0").to_string(), "[::]:0");
 }

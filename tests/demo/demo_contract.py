@@ -4,7 +4,8 @@
     demo_contract.py BINARY [--class NAME] [unittest options]
 
 Starts BINARY (build/bin/chNN_echo_server or its _asan twin) the way a user
-would, and checks it against demo-cli.md line by line, for every server
+would, and checks it against the demo contract (docs/demo-contract.md,
+"Demo contract" in the site) line by line, for every server
 class the program prints with --list (or only the one --class names).
 Nothing here knows C++: the program is judged only by what a client, a
 shell and a signal can observe.
@@ -276,7 +277,7 @@ def assert_same_bytes(test, got, expected):
 
 
 class CommandLineTests(unittest.TestCase):
-    """demo-cli.md, "Command line" and Behaviour 6: options and errors."""
+    """The contract's "The command line" and "Errors and exit statuses"."""
 
     classes = []  # filled by main() from --list
 
@@ -392,7 +393,7 @@ class ClassTestBase:
 
 
 class EveryClassTests(ClassTestBase):
-    """Behaviour 1 and 4 for any class: the listening line, an idle stop."""
+    """\"What it prints\" and \"Stopping it\" for any class: the listening line, an idle stop."""
 
     def test_listening_line_names_the_real_address(self):
         server = self.start()
@@ -463,7 +464,7 @@ class UnixClassTests(ClassTestBase):
         self.assertFalse(os.path.exists(server.address), "the socket file is removed")
 
     def test_a_failure_after_binding_is_one_line_and_removes_the_socket_file(self):
-        # Behaviour 6, and the socket file of behaviour 4, when serving
+        # "Errors and exit statuses", and the socket file of "Stopping it", when serving
         # cannot even start. Few descriptors allowed: with enough for the
         # server's socket but not for the signal watcher's, the failure
         # comes after bind() made the file. The exact number depends on the
@@ -519,7 +520,8 @@ class UnixClassTests(ClassTestBase):
 
 
 class StreamClassTests(ClassTestBase):
-    """Behaviour 2, 4, 7 and 8 for stream classes (TCP and Unix stream)."""
+    """\"What it answers\", \"Stopping it\", \"The backlog of 128\" and \"A client that
+    fails\" for stream classes (TCP and Unix stream)."""
 
     def test_lines_come_back_upper_cased(self):
         server = self.start()
@@ -708,7 +710,7 @@ class StreamClassTests(ClassTestBase):
 
 
 class DatagramClassTests(ClassTestBase):
-    """Behaviour 3 for datagram classes (UDP and Unix datagram)."""
+    """\"What it answers\" for datagram classes (UDP and Unix datagram)."""
 
     def unconnected_client(self, server):
         """A datagram client that did not connect(): it hears from anyone,
@@ -821,7 +823,7 @@ class DatagramClassTests(ClassTestBase):
 
 
 class InetDatagramClassTests(ClassTestBase):
-    """Behaviour 3 over IPv6: --bind [::1]:0 for UDP."""
+    """\"What it answers\" over IPv6: --bind [::1]:0 for UDP."""
 
     def test_ipv6_datagrams_are_answered_from_the_servers_address(self):
         if not ipv6_loopback_works():
@@ -837,7 +839,7 @@ class InetDatagramClassTests(ClassTestBase):
 
 
 class UnixDatagramClassTests(ClassTestBase):
-    """Behaviour 3: a Unix datagram from an unbound client cannot be answered."""
+    """\"What it answers\": a Unix datagram from an unbound client cannot be answered."""
 
     def test_an_unbound_sender_is_dropped_and_reported(self):
         server = self.start()

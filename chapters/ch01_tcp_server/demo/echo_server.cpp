@@ -2,7 +2,8 @@
 /// \brief `ch01_echo_server`: chapter 1's TCPServer, upper-casing what it hears.
 ///
 /// The command line and behaviour are the course's demo contract
-/// (`demo-cli.md`); everything but the handler lives in common/demo.
+/// (docs/demo-contract.md, "Demo contract" in the site); everything but
+/// the handler lives in common/demo.
 
 #include <array>
 #include <memory>

@@ -2,7 +2,8 @@
 /// \brief `ch03_echo_server`: chapter 3's four servers, upper-casing what they hear.
 ///
 /// The command line and behaviour are the course's demo contract
-/// (`demo-cli.md`); everything but the handlers lives in common/demo.
+/// (docs/demo-contract.md, "Demo contract" in the site); everything but
+/// the handlers lives in common/demo.
 
 #include <array>
 #include <memory>
