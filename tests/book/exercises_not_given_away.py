@@ -254,11 +254,16 @@ def check(root, book_files, verbose=False, out=sys.stderr):
         anchor_pos, anchor_where = anchors[anchor]
         answer = []
         for file in ex["files"]:
-            with open(os.path.join(root, "exercises", ex["chapter"], file), encoding="utf-8") as f:
-                stub = f.read()
-            with open(os.path.join(root, "solutions", ex["chapter"], file), encoding="utf-8") as f:
-                solution = f.read()
-            answer.append(strip_preprocessor(answer_code(stub, solution)))
+            texts = []
+            for folder in ("exercises", "solutions"):
+                path = os.path.join(root, folder, ex["chapter"], file)
+                if not os.path.exists(path):
+                    print(f"MISSING: {label}: no file {folder}/{ex['chapter']}/{file}", file=out)
+                    continue
+                with open(path, encoding="utf-8") as f:
+                    texts.append(f.read())
+            if len(texts) == 2:
+                answer.append(strip_preprocessor(answer_code(*texts)))
         answer = "\n".join(answer)
         best = (0.0, 0.0, 0.0, None)
         for pos, code, where in pieces:
@@ -402,10 +407,16 @@ def main():
     root = os.path.abspath(args.root)
     books = args.book or default_books(root)
     given_away = check(root, books, args.verbose)
-    if given_away:
-        print(f"{len(given_away)} exercise(s) given away by the book before their section. "
+    missing = [g for g in given_away if g[1] is None]
+    shown = [g for g in given_away if g[1] is not None]
+    if shown:
+        print(f"{len(shown)} exercise(s) given away by the book before their section. "
               "Stop the walkthrough at the exercise, and show the code after it "
               "(see exercises/README.md).", file=sys.stderr)
+    if missing:
+        print(f"{len(missing)} exercise(s) without their section in the book: "
+              "exercises.json names an anchor that no book file has.", file=sys.stderr)
+    if given_away:
         return 1
     print(f"No exercise's answer appears in the book before its section ({', '.join(books)}).")
     return 0
