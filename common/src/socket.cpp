@@ -40,6 +40,7 @@ auto retry_on_eintr(Call call) {
 
 }  // namespace
 
+// [socket-open]
 Socket Socket::open(int family, int type) {
     int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -47,7 +48,9 @@ Socket Socket::open(int family, int type) {
     }
     return Socket{FileDescriptor{fd}};
 }
+// [socket-open]
 
+// [bind-listen]
 void Socket::bind(const Address& address) {
     if (::bind(fd(), address.data(), address.size()) < 0) {
         throw_system_error("bind", address.to_string());
@@ -59,6 +62,7 @@ void Socket::listen(int backlog) {
         throw_system_error("listen");
     }
 }
+// [bind-listen]
 
 void Socket::connect(const Address& address) {
     // A connect interrupted by a signal goes on in the background; calling
@@ -79,6 +83,7 @@ void Socket::connect(const Address& address) {
     }
 }
 
+// [accept]
 std::pair<Socket, Address> Socket::accept() {
     Address client;
     socklen_t size = Address::capacity();
@@ -89,6 +94,7 @@ std::pair<Socket, Address> Socket::accept() {
     client.set_size(size);
     return {Socket{FileDescriptor{fd}}, client};
 }
+// [accept]
 
 std::size_t Socket::recv(std::span<char> buffer, int flags) {
     auto received = retry_on_eintr([&] { return ::recv(fd(), buffer.data(), buffer.size(), flags); });
