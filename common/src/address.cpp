@@ -24,6 +24,7 @@ std::uint16_t parse_port(std::string_view text, std::string_view whole) {
     return static_cast<std::uint16_t>(value);
 }
 
+// [resolve]
 // getaddrinfo() with one family; null when the name has no such address.
 std::unique_ptr<addrinfo, void (*)(addrinfo*)> resolve(const std::string& host, int family,
                                                         int& status) {
@@ -34,6 +35,7 @@ std::unique_ptr<addrinfo, void (*)(addrinfo*)> resolve(const std::string& host, 
     status = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
     return {status == 0 ? found : nullptr, ::freeaddrinfo};
 }
+// [resolve]
 
 }  // namespace
 
@@ -41,6 +43,7 @@ Address::Address() noexcept : storage_{} {
     storage_.ss_family = AF_UNSPEC;
 }
 
+// [parse-inet]
 Address Address::parse_inet(std::string_view text) {
     std::string_view host;
     std::string_view port;
@@ -72,7 +75,9 @@ Address Address::parse_inet(std::string_view text) {
     }
     return inet(host, parse_port(port, text));
 }
+// [parse-inet]
 
+// [inet]
 Address Address::inet(std::string_view host_view, std::uint16_t port) {
     if (host_view.empty()) {
         throw std::invalid_argument("malformed address: the host is empty");
@@ -112,6 +117,7 @@ Address Address::inet(std::string_view host_view, std::uint16_t port) {
     }
     return address;
 }
+// [inet]
 
 Address Address::unix_path(std::string_view path) {
     if (path.empty()) {
@@ -148,6 +154,7 @@ int Address::family() const noexcept {
     return size_ == 0 ? AF_UNSPEC : storage_.ss_family;
 }
 
+// [port]
 std::uint16_t Address::port() const noexcept {
     switch (family()) {
         case AF_INET: return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
@@ -155,6 +162,7 @@ std::uint16_t Address::port() const noexcept {
         default: return 0;
     }
 }
+// [port]
 
 std::string Address::host() const {
     char text[INET6_ADDRSTRLEN] = {};

@@ -14,6 +14,7 @@ void throw_system_error(std::string_view call, std::string_view subject) {
     throw_system_error(errno, call, subject);
 }
 
+// [throw-system-error]
 void throw_system_error(int error, std::string_view call, std::string_view subject) {
     std::string what{call};
     if (!subject.empty()) {
@@ -22,6 +23,7 @@ void throw_system_error(int error, std::string_view call, std::string_view subje
     }
     throw std::system_error(error, std::system_category(), what);
 }
+// [throw-system-error]
 
 namespace {
 

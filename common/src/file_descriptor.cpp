@@ -18,11 +18,13 @@ int FileDescriptor::release() noexcept {
     return fd;
 }
 
+// [close]
 void FileDescriptor::close() noexcept {
     if (fd_ >= 0) {
         ::close(fd_);
         fd_ = -1;
     }
 }
+// [close]
 
 }  // namespace sockserv::common

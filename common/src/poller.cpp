@@ -27,6 +27,7 @@ void Poller::throw_if_closed() const {
     }
 }
 
+// [poll-wait]
 bool Poller::wait(std::optional<Seconds> timeout) {
     throw_if_closed();
     using Clock = std::chrono::steady_clock;
@@ -55,6 +56,7 @@ bool Poller::wait(std::optional<Seconds> timeout) {
         }
     }
 }
+// [poll-wait]
 
 bool Poller::readable(int fd) const noexcept {
     for (const pollfd& watched : fds_) {

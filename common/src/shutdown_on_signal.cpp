@@ -58,6 +58,7 @@ void register_fork_handler() {
 
 }  // namespace
 
+// [signalfd-setup]
 ShutdownOnSignal::ShutdownOnSignal(std::function<void()> shutdown, std::string_view program)
     : shutdown_(std::move(shutdown)), program_(program) {
     register_fork_handler();
@@ -85,6 +86,7 @@ ShutdownOnSignal::ShutdownOnSignal(std::function<void()> shutdown, std::string_v
         unblock_sigterm_in_child = true;
     }
 }
+// [signalfd-setup]
 
 ShutdownOnSignal::~ShutdownOnSignal() {
     stop_.notify();
@@ -112,6 +114,7 @@ void ShutdownOnSignal::watch() noexcept {
     }
 }
 
+// [signalfd-read]
 void ShutdownOnSignal::watch_signals() {
     Poller poller{signals_.get(), stop_.fd()};
     for (;;) {
@@ -137,6 +140,7 @@ void ShutdownOnSignal::watch_signals() {
         ::_exit(1);
     }
 }
+// [signalfd-read]
 
 void ShutdownOnSignal::run_shutdown() noexcept {
     if (stopper_.joinable()) {

@@ -8,6 +8,7 @@
 
 namespace sockserv::common {
 
+// [waker]
 Waker::Waker() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     if (!fd_.is_open()) {
         throw_system_error("eventfd");
@@ -27,5 +28,6 @@ void Waker::drain() noexcept {
     std::uint64_t count = 0;
     [[maybe_unused]] auto read = ::read(fd_.get(), &count, sizeof count);
 }
+// [waker]
 
 }  // namespace sockserv::common

@@ -133,8 +133,10 @@ public:
     friend bool operator==(const Address& a, const Address& b) noexcept;
 
 private:
+    // [address-storage]
     sockaddr_storage storage_;
     socklen_t size_ = 0;
+    // [address-storage]
 };
 
 /// \brief Prints an address in the demo programs' form.
