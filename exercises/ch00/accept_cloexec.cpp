@@ -1,6 +1,6 @@
-// Exercise 0.3: an accept that keeps its descriptor home.
+// Exercise 0.2: an accept that keeps its descriptor home.
 //
-// Read the book's section "Exercise 0.3: an accept that keeps its
+// Read the book's section "Exercise 0.2: an accept that keeps its
 // descriptor home" first (book/ch00.md, anchor ex-ch00-accept-cloexec).
 // Check your work with:   ./course check ch00
 // You edit this file only; accept_cloexec.hpp is given.

@@ -1,6 +1,6 @@
-// Exercise 0.2: from text to sockaddr.
+// Exercise 0.1: from text to sockaddr.
 //
-// Read the book's section "Exercise 0.2: from text to sockaddr" first
+// Read the book's section "Exercise 0.1: from text to sockaddr" first
 // (book/ch00.md, anchor ex-ch00-parse-address).
 // Check your work with:   ./course check ch00
 // You edit this file only; parse_address.hpp is given.

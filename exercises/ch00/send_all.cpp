@@ -1,6 +1,6 @@
-// Exercise 0.1: a send loop that finishes the job.
+// Exercise 0.3: a send loop that finishes the job.
 //
-// Read the book's section "Exercise 0.1: a send loop that finishes the
+// Read the book's section "Exercise 0.3: a send loop that finishes the
 // job" first (book/ch00.md, anchor ex-ch00-send-all).
 // Check your work with:   ./course check ch00
 // You edit this file only; send_all.hpp is given.

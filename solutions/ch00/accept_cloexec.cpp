@@ -1,6 +1,6 @@
-// Exercise 0.3, solved: an accept that keeps its descriptor home.
+// Exercise 0.2, solved: an accept that keeps its descriptor home.
 //
-// Book: "Exercise 0.3: an accept that keeps its descriptor home"
+// Book: "Exercise 0.2: an accept that keeps its descriptor home"
 // (book/ch00.md, anchor ex-ch00-accept-cloexec). Check: ./course check ch00
 #include "accept_cloexec.hpp"
 

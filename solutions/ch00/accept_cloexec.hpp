@@ -1,8 +1,8 @@
 /// \file
-/// \brief Exercise 0.3 (given: read it, do not edit it): taking a
+/// \brief Exercise 0.2 (given: read it, do not edit it): taking a
 /// connection that no child program inherits, written in accept_cloexec.cpp.
 ///
-/// Book: "Exercise 0.3: an accept that keeps its descriptor home". Check:
+/// Book: "Exercise 0.2: an accept that keeps its descriptor home". Check:
 /// `./course check ch00`.
 #pragma once
 

@@ -1,6 +1,6 @@
-// Exercise 0.2, solved: from text to sockaddr.
+// Exercise 0.1, solved: from text to sockaddr.
 //
-// Book: "Exercise 0.2: from text to sockaddr" (book/ch00.md, anchor
+// Book: "Exercise 0.1: from text to sockaddr" (book/ch00.md, anchor
 // ex-ch00-parse-address). Check: ./course check ch00
 #include "parse_address.hpp"
 

@@ -1,8 +1,8 @@
 /// \file
-/// \brief Exercise 0.2 (given: read it, do not edit it): from `HOST:PORT`
+/// \brief Exercise 0.1 (given: read it, do not edit it): from `HOST:PORT`
 /// to the kernel's socket address, written in parse_address.cpp.
 ///
-/// Book: "Exercise 0.2: from text to sockaddr". Check: `./course check ch00`.
+/// Book: "Exercise 0.1: from text to sockaddr". Check: `./course check ch00`.
 #pragma once
 
 #include <string_view>

@@ -1,6 +1,6 @@
-// Exercise 0.1, solved: a send loop that finishes the job.
+// Exercise 0.3, solved: a send loop that finishes the job.
 //
-// Book: "Exercise 0.1: a send loop that finishes the job" (book/ch00.md,
+// Book: "Exercise 0.3: a send loop that finishes the job" (book/ch00.md,
 // anchor ex-ch00-send-all). Check: ./course check ch00
 #include "send_all.hpp"
 

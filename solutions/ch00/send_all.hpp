@@ -1,8 +1,8 @@
 /// \file
-/// \brief Exercise 0.1 (given: read it, do not edit it): a send loop over
+/// \brief Exercise 0.3 (given: read it, do not edit it): a send loop over
 /// a raw descriptor, written in send_all.cpp.
 ///
-/// Book: "Exercise 0.1: a send loop that finishes the job". Check:
+/// Book: "Exercise 0.3: a send loop that finishes the job". Check:
 /// `./course check ch00`.
 #pragma once
 

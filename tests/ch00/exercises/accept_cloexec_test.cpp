@@ -1,4 +1,4 @@
-// Tests of exercise 0.3: accept_cloexec() (exercises/ch00/accept_cloexec.cpp).
+// Tests of exercise 0.2: accept_cloexec() (exercises/ch00/accept_cloexec.cpp).
 //
 // A real listening socket on loopback and real clients. The close-on-exec
 // mark is read back with fcntl(F_GETFD), and then shown the way it

@@ -1,4 +1,4 @@
-// Tests of exercise 0.2: parse_address() (exercises/ch00/parse_address.cpp).
+// Tests of exercise 0.1: parse_address() (exercises/ch00/parse_address.cpp).
 //
 // Each address parse_address() returns is looked at field by field (the
 // family, the size, the port's byte order) and then put to use: a real

@@ -1,4 +1,4 @@
-// Tests of exercise 0.1: send_all() (exercises/ch00/send_all.cpp).
+// Tests of exercise 0.3: send_all() (exercises/ch00/send_all.cpp).
 //
 // Every test sends on a real TCP connection over loopback and reads what
 // arrives at the other end. The sending socket's buffer is kept small, so
