@@ -122,16 +122,19 @@ class Build:
         return read_junit(junit)
 
     def test_details(self, label):
-        """name -> (command, timeout in seconds or None) for the tests of a label."""
+        """name -> (command, timeout in seconds or None, working directory)
+        for the tests of a label."""
         result = self._tool(["ctest", "--test-dir", str(self.dir), "-L", f"^{label}$",
                              "--show-only=json-v1"], capture_output=True, text=True)
         details = {}
         if result.returncode != 0:
             return details
         for test in json.loads(result.stdout).get("tests", []):
-            timeout = None
+            timeout, cwd = None, self.dir
             for prop in test.get("properties", []):
                 if prop.get("name") == "TIMEOUT":
                     timeout = float(prop.get("value"))
-            details[test.get("name")] = (test.get("command", []), timeout)
+                elif prop.get("name") == "WORKING_DIRECTORY":
+                    cwd = prop.get("value")
+            details[test.get("name")] = (test.get("command", []), timeout, cwd)
         return details

@@ -162,13 +162,14 @@ def _reason(course, exercise, result):
     if "[  FAILED  ]" in result.output or "[  PASSED  ]" in result.output:
         return ""  # GoogleTest finished and gave its verdict
     # The program stopped before GoogleTest could say anything: see how.
-    command, timeout = course.build.test_details(exercise.label).get(result.name, ([], None))
+    command, timeout, cwd = course.build.test_details(exercise.label).get(result.name,
+                                                                          ([], None, None))
     if timeout and result.seconds >= timeout * 0.95:
         return "it did not finish in time: an endless loop, or waiting for data that never comes"
     if not command:
         return ""
     try:
-        status = subprocess.run(command, cwd=course.build.dir, capture_output=True,
+        status = subprocess.run(command, cwd=cwd, capture_output=True,
                                 timeout=timeout or 60).returncode
     except subprocess.TimeoutExpired:
         return "it did not finish in time: an endless loop, or waiting for data that never comes"
@@ -181,6 +182,8 @@ def _reason(course, exercise, result):
                 "a thread or a destructor")
     if status < 0:
         return f"it was killed by signal {signal.Signals(-status).name}"
+    if status == 0:
+        return "it failed under ctest but passed when run again: does it depend on timing?"
     return f"it exited with status {status} before GoogleTest could report: a call to exit()?"
 
 

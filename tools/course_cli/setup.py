@@ -109,7 +109,7 @@ Everything is built. Where to go next:
   {bold("book.md")}                          the course text; start at the preface
   {bold("build/docs/html/index.html")}       the same book as a site, with the API beside it
                                    (file://{html})
-  {bold(f"./course check {start.id}").ljust(34 + len(bold("")))} your first exercises (exercises/{start.id}/)
+  {bold(f"./course check {start.id}")}              your first exercises (exercises/{start.id}/)
   ./course demo {first.id}               the demo again, and try it yourself with nc
   ./course help                    every command""")
     print()
@@ -117,6 +117,6 @@ Everything is built. Where to go next:
     timings.report()
     print(f"  {'total'.ljust(max(len(w) for w, _ in timings.entries))}  "
           f"{output.format_duration(time.monotonic() - started)}")
-    print("The first ./course test also builds the ASan+UBSan twins of every test:")
-    print("about as long again as the course itself took above.")
+    print("Left for ./course test: the test programs and their ASan+UBSan twins, the")
+    print("longest build of the course (the first time only).")
     return 0
