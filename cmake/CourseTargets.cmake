@@ -6,9 +6,17 @@
 # summary line. COURSE_SANITIZERS=OFF (the "quick" preset) skips the twins.
 
 option(COURSE_SANITIZERS "Also build and test every target under ASan+UBSan" ON)
+# The "tsan" preset (CI): the plain targets themselves built with
+# ThreadSanitizer, which cannot share a program with AddressSanitizer.
+option(COURSE_TSAN "Build the plain targets with ThreadSanitizer" OFF)
+if(COURSE_TSAN AND COURSE_SANITIZERS)
+  message(FATAL_ERROR "COURSE_TSAN needs COURSE_SANITIZERS=OFF: "
+                      "ThreadSanitizer and AddressSanitizer do not mix (use the preset tsan)")
+endif()
 
 set(COURSE_WARNINGS -Wall -Wextra -Wpedantic -Werror)
 set(COURSE_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+set(COURSE_TSAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
 
 # What `./course setup` builds (target `plain`): every library and program
 # of the plain variant, without the test programs and without the sanitizer
@@ -36,6 +44,9 @@ function(_course_apply_variant target variant)
   if(variant STREQUAL "asan")
     target_compile_options(${target} PRIVATE ${COURSE_ASAN_FLAGS})
     target_link_options(${target} PRIVATE ${COURSE_ASAN_FLAGS})
+  elseif(COURSE_TSAN)
+    target_compile_options(${target} PRIVATE ${COURSE_TSAN_FLAGS})
+    target_link_options(${target} PRIVATE ${COURSE_TSAN_FLAGS})
   endif()
 endfunction()
 
