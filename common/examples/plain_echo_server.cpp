@@ -149,8 +149,6 @@ int main(int argc, char** argv) {
         freeaddrinfo(found);
         return fail("socket");
     }
-    int on = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     int error = 0;  // bind's or listen's errno, kept past freeaddrinfo()
     if (bind(listener, found->ai_addr, found->ai_addrlen) < 0 || listen(listener, 128) < 0) {
         error = errno;
