@@ -54,7 +54,8 @@ def run(course, args):
         return 0
 
     if args.name is not None:
-        print(f"Checking {chapter.id} {args.name} (your {', '.join(exercises[0].paths())})…")
+        print(f"Checking {chapter.id} {args.name} (your {', '.join(exercises[0].paths())})…",
+              flush=True)
     else:
         print(f"Checking {len(exercises)} exercises of {chapter.id} "
               f"(your files in exercises/{chapter.id}/)…", flush=True)
