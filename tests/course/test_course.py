@@ -58,6 +58,39 @@ class FakeCourse:
                                 timeout=COMMAND_SECONDS)
         return result.returncode, result.stdout, result.stderr
 
+    def run_on_terminal(self, *args, answer=None, env=None):
+        """./course ARGS with a terminal as its input and output, as a student
+        runs it; answer is typed once it asks a question. (status, output)"""
+        environment = dict(os.environ, COURSE_ROOT=str(self.root), TERM="xterm")
+        environment.pop("NO_COLOR", None)
+        environment.update(env or {})
+        leader, follower = pty.openpty()
+        try:
+            process = subprocess.Popen([str(COURSE), *args], cwd=self.root, env=environment,
+                                       stdin=follower, stdout=follower, stderr=follower)
+        finally:
+            os.close(follower)
+        text = b""
+        try:
+            while True:
+                readable, _, _ = select.select([leader], [], [], COMMAND_SECONDS)
+                if not readable:
+                    process.kill()
+                    raise AssertionError(f"./course {' '.join(args)} hung; it printed: {text!r}")
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # every copy of the terminal's other end is closed
+                    break
+                if not chunk:
+                    break
+                text += chunk
+                if answer is not None and b"[y/N]" in text:
+                    os.write(leader, answer)
+                    answer = None
+            return process.wait(timeout=COMMAND_SECONDS), text.decode("utf-8", "replace")
+        finally:
+            os.close(leader)
+
     def path(self, relative):
         return self.root / relative
 
@@ -328,41 +361,28 @@ class CommandTest(unittest.TestCase):
         self.assertNotIn("include/ch01", out)
 
     def test_colours_on_a_terminal_only_without_no_color(self):
-        def on_terminal(no_color):
-            env = dict(os.environ, COURSE_ROOT=str(self.course.root), TERM="xterm")
-            env.pop("NO_COLOR", None)
-            if no_color:
-                env["NO_COLOR"] = "1"
-            leader, follower = pty.openpty()
-            try:
-                process = subprocess.Popen([str(COURSE), "list"], stdin=subprocess.DEVNULL,
-                                           stdout=follower, stderr=follower, env=env)
-                os.close(follower)
-                follower = None
-                text = b""
-                while True:
-                    readable, _, _ = select.select([leader], [], [], COMMAND_SECONDS)
-                    if not readable:
-                        process.kill()
-                        self.fail("./course list printed nothing more and did not end")
-                    try:
-                        chunk = os.read(leader, 4096)
-                    except OSError:  # the terminal's other end is closed
-                        break
-                    if not chunk:
-                        break
-                    text += chunk
-                self.assertEqual(process.wait(timeout=COMMAND_SECONDS), 0)
-                return text.decode()
-            finally:
-                os.close(leader)
-                if follower is not None:
-                    os.close(follower)
-
-        self.assertIn("\033[", on_terminal(no_color=False))
-        self.assertNotIn("\033[", on_terminal(no_color=True))
+        status, text = self.course.run_on_terminal("list")
+        self.assertEqual(status, 0)
+        self.assertIn("\033[", text)
+        _, text = self.course.run_on_terminal("list", env={"NO_COLOR": "1"})
+        self.assertNotIn("\033[", text)
         _, piped, _ = self.course.run("list", env={"NO_COLOR": "", "TERM": "xterm"})
         self.assertNotIn("\033[", piped)
+
+    def test_reset_asks_on_a_terminal(self):
+        self.course.use("ch01", "add", "solution")
+        solved = self.course.path("exercises/ch01/add.cpp").read_text()
+        status, text = self.course.run_on_terminal("reset", "ch01", answer=b"n\n")
+        self.assertEqual(status, 1)
+        self.assertIn("Save a backup and put the stub back? [y/N]", text)
+        self.assertIn("Nothing changed.", text)
+        self.assertEqual(self.course.path("exercises/ch01/add.cpp").read_text(), solved)
+
+        status, text = self.course.run_on_terminal("reset", "ch01", answer=b"yes\n")
+        self.assertEqual(status, 0)
+        self.assertIn("restored exercises/ch01/add.cpp", text)
+        self.assertEqual(self.course.path("exercises/ch01/add.cpp").read_text(),
+                         (FIXTURE / "exercises/ch01/add.cpp").read_text())
 
     def test_the_root_is_the_folder_of_the_command(self):
         env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
