@@ -89,7 +89,6 @@ void serve(int client) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // [plain-arguments]
     std::string bind_to = "127.0.0.1:9999";
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--help") == 0) {
@@ -125,7 +124,6 @@ int main(int argc, char** argv) {
                      program, bind_to.c_str());
         return 2;
     }
-    // [plain-arguments]
 
     // [plain-resolve]
     // getaddrinfo() turns text into a sockaddr of the right family, whether
