@@ -19,7 +19,7 @@ namespace sockserv::common {
 /// command line reports the two differently: a malformed address is a usage
 /// error, an unusable one is a failure to bind.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open.
+/// \see \ref part-ch00, which teaches this layer: \ref ch00-walk-address.
 class AddressError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -31,9 +31,9 @@ public:
 /// Python represents these as a tuple `(host, port)` or a path string; the
 /// C++ course keeps the kernel's form and prints Python's meaning.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open;
-/// \ref ch02-ipv6 and \ref ch02-unix-paths for the families a server binds
-/// to.
+/// \see \ref part-ch00, which teaches this layer: \ref ch00-sockaddr,
+/// \ref ch00-inet-pton-getaddrinfo, \ref ch00-walk-address; and
+/// \ref ch02-ipv6, \ref ch02-unix-paths for the families a server binds to.
 class Address {
 public:
     /// \brief An empty address (family `AF_UNSPEC`), to be filled by a call

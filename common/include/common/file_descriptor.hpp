@@ -10,7 +10,8 @@ namespace sockserv::common {
 /// the second close could hit an unrelated file opened in between); moving
 /// hands the descriptor over and leaves the source empty (`-1`).
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open.
+/// \see \ref part-ch00, which teaches this layer:
+/// \ref ch00-file-descriptor.
 class FileDescriptor {
 public:
     /// \brief An empty owner (`fd() == -1`).

@@ -15,9 +15,8 @@ namespace sockserv::common {
 /// \brief Waits until one of a fixed set of descriptors is readable:
 /// what Python's `selectors` module does for `serve_forever()`.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open;
-/// \ref ch01-walk-serve-forever and \ref ch01-eintr for its use in
-/// serve_forever().
+/// \see \ref part-ch00, which teaches this layer: \ref ch00-poll; and
+/// \ref ch01-walk-serve-forever for its use in serve_forever().
 class Poller {
 public:
     /// \brief Watches each of \p fds for reading.

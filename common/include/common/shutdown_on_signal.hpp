@@ -31,8 +31,8 @@ namespace sockserv::common {
 /// program has them: the child inherits the mask but not the watcher
 /// thread, and would otherwise ignore Ctrl-C for ever.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open;
-/// \ref ch01-eintr for why the demos read signals from a descriptor.
+/// \see \ref part-ch00, which teaches this layer: \ref ch00-signalfd; and
+/// \ref demo-contract-signals for what the demos do with it.
 class ShutdownOnSignal {
 public:
     /// \brief Blocks SIGINT and SIGTERM and starts watching for them.

@@ -25,8 +25,9 @@ namespace sockserv::common {
 /// - sending to a peer that has gone never raises `SIGPIPE` (which would
 ///   kill the whole server): `MSG_NOSIGNAL` turns it into an `EPIPE` error.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open;
-/// \ref ch01-sigpipe and \ref ch01-eintr for two traps it removes.
+/// \see \ref part-ch00, which teaches this layer:
+/// \ref ch00-socket-bind-listen, \ref ch00-walk-accept,
+/// \ref ch00-walk-send-all, \ref ch00-eintr, \ref ch00-sigpipe.
 class Socket {
 public:
     /// \brief An empty socket (`fd() == -1`).

@@ -12,7 +12,7 @@ namespace sockserv::common {
 /// interval runs out (0.5 s by default). Polling this descriptor as well
 /// lets `shutdown()` wake the loop at once: notify() makes fd() readable.
 ///
-/// \see \ref part-ch00, where the book lays the socket layer open;
+/// \see \ref part-ch00, which teaches this layer: \ref ch00-eventfd; and
 /// \ref ch01-walk-shutdown for how shutdown() uses it.
 class Waker {
 public:
