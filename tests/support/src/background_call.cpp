@@ -11,8 +11,8 @@
 
 namespace sockserv::test {
 
-BackgroundCall::BackgroundCall(std::function<void()> call)
-    : thread_([this, call = std::move(call)] { run(call); }) {}
+BackgroundCall::BackgroundCall(std::function<void()> call, std::string what)
+    : what_(std::move(what)), thread_([this, call = std::move(call)] { run(call); }) {}
 
 void BackgroundCall::run(const std::function<void()>& call) {
     std::exception_ptr error;
@@ -34,7 +34,8 @@ bool BackgroundCall::finishes_within(common::Seconds timeout) {
 
 void BackgroundCall::get() {
     if (!finishes_within(default_timeout)) {
-        throw std::runtime_error("the background call did not return within the test's timeout");
+        throw std::runtime_error(what_ + " did not return within " +
+                                 std::to_string(default_timeout.count()) + " s");
     }
     std::lock_guard lock(mutex_);
     collected_ = true;
@@ -47,8 +48,8 @@ BackgroundCall::~BackgroundCall() {
     if (!finishes_within(default_timeout)) {
         // Joining would hang forever and detaching would leave a thread
         // using objects the test is about to destroy: end the program.
-        std::cerr << "BackgroundCall: the call never returned; aborting the test program"
-                  << std::endl;
+        std::cerr << "BackgroundCall: " << what_ << " did not return within "
+                  << default_timeout.count() << " s; aborting the test program" << std::endl;
         std::abort();
     }
     thread_.join();
@@ -59,7 +60,7 @@ BackgroundCall::~BackgroundCall() {
         } catch (...) {
             what = common::describe_current_exception();
         }
-        ADD_FAILURE() << "a background call threw: " << what;
+        ADD_FAILURE() << what_ << " threw: " << what;
     }
 }
 

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "common/socket.hpp"
@@ -37,6 +39,14 @@ int socket_option(int fd, int level, int name) {
     EXPECT_EQ(::getsockopt(fd, level, name, &value, &size), 0)
         << "getsockopt on fd " << fd << ": " << std::strerror(errno);
     return value;
+}
+
+unsigned listen_backlog(int fd) {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    EXPECT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size), 0) << std::strerror(errno);
+    EXPECT_EQ(info.tcpi_state, TCP_LISTEN) << "fd " << fd << " is not listening";
+    return info.tcpi_sacked;
 }
 
 }  // namespace sockserv::test

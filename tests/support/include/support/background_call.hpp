@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <pthread.h>
+#include <string>
 #include <thread>
 
 #include "common/seconds.hpp"
@@ -23,14 +24,16 @@ namespace sockserv::test {
 /// Through this class the test waits with a limit and fails with a message.
 ///
 /// The destructor joins the thread. If the call has still not returned
-/// after default_timeout, the destructor reports it on stderr and aborts
+/// after default_timeout, the destructor says on stderr which call it was
+/// waiting for, and aborts
 /// the test program: a broken test then fails in seconds instead of
 /// hanging until ctest kills it. An exception the call threw and nobody
 /// collected with get() is reported as a test failure.
 class BackgroundCall {
 public:
-    /// \brief Starts \p call on a new thread.
-    explicit BackgroundCall(std::function<void()> call);
+    /// \brief Starts \p call on a new thread; \p what names it in the
+    /// messages about a call that never returned ("serve_forever()").
+    explicit BackgroundCall(std::function<void()> call, std::string what = "the background call");
     ~BackgroundCall();
 
     BackgroundCall(const BackgroundCall&) = delete;
@@ -50,6 +53,7 @@ public:
 private:
     void run(const std::function<void()>& call);
 
+    std::string what_;             // for the messages: what the call was
     std::mutex mutex_;
     std::condition_variable done_changed_;
     bool done_ = false;

@@ -1,6 +1,6 @@
 /// \file
 /// \brief Request handlers and small helpers that the chapter tests share,
-/// written once for every chapter from 2 on.
+/// written once for every chapter.
 ///
 /// A handler template takes its chapter's BaseRequestHandler as \p Base
 /// (`UpperEcho<ch03::BaseRequestHandler>`); the helpers take any server.
@@ -10,6 +10,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,7 @@
 #include "common/text.hpp"
 #include "support/background_call.hpp"
 #include "support/client.hpp"
+#include "support/server_classes.hpp"
 
 namespace sockserv::test {
 
@@ -37,6 +39,11 @@ inline std::string upper_copy(std::string text) {
     return text;
 }
 
+/// \brief One line through a stream server at \p address that is serving
+/// on another thread: success if "ping\n" is answered with \p expected.
+inline ::testing::AssertionResult answers_line(const common::Address& address,
+                                               const std::string& expected = "PING\n");
+
 /// \brief "ping" and "PING", or anything else, compared with a readable message.
 inline ::testing::AssertionResult same_reply(const std::string& reply,
                                              const std::string& expected) {
@@ -47,6 +54,13 @@ inline ::testing::AssertionResult same_reply(const std::string& reply,
                                          << ", got " << ::testing::PrintToString(reply);
 }
 
+inline ::testing::AssertionResult answers_line(const common::Address& address,
+                                               const std::string& expected) {
+    Client client{address};
+    client.send("ping\n");
+    return same_reply(client.recv_line(), expected);
+}
+
 /// \brief Runs `server.handle_request()` with the tests' time limit.
 ///
 /// The caller makes sure a request is (or will be) there to serve, or
@@ -54,7 +68,7 @@ inline ::testing::AssertionResult same_reply(const std::string& reply,
 /// handle_request() threw.
 template <class Server>
 ::testing::AssertionResult serve_one(Server& server) {
-    BackgroundCall call{[&server] { server.handle_request(); }};
+    BackgroundCall call{[&server] { server.handle_request(); }, "handle_request()"};
     if (!call.finishes_within(default_timeout)) {
         return ::testing::AssertionFailure() << "handle_request() did not return";
     }
@@ -74,12 +88,14 @@ class UpperEcho : public Base {
 public:
     using Base::Base;
     void handle() override {
-        if (this->request.is_datagram()) {
-            common::ascii_upper(this->request.data);
-            this->request.socket().sendto(this->request.data, this->client_address);
-            return;
+        if constexpr (has_datagrams<std::remove_reference_t<decltype(this->request)>>) {
+            if (this->request.is_datagram()) {
+                common::ascii_upper(this->request.data);
+                this->request.socket().sendto(this->request.data, this->client_address);
+                return;
+            }
         }
-        common::Socket& connection = this->request.socket();
+        common::Socket& connection = socket_of(this->request);
         connection.set_timeout(default_timeout);
         std::array<char, 64 * 1024> buffer;
         while (std::size_t received = connection.recv(buffer)) {
@@ -88,6 +104,31 @@ public:
             connection.send_all({data.data(), data.size()});
         }
     }
+};
+
+/// \brief Sends back every byte it receives until the client closes (a
+/// stream request; its reads and writes have the tests' time limit).
+template <class Base>
+class Echo : public Base {
+public:
+    using Base::Base;
+    void handle() override {
+        common::Socket& connection = socket_of(this->request);
+        connection.set_timeout(default_timeout);
+        std::array<char, 64 * 1024> buffer;
+        while (std::size_t received = connection.recv(buffer)) {
+            connection.send_all({buffer.data(), received});
+        }
+    }
+};
+
+/// \brief Says "hello\n" and returns without reading (a stream request):
+/// the server closes the connection first.
+template <class Base>
+class Hello : public Base {
+public:
+    using Base::Base;
+    void handle() override { socket_of(this->request).send_all("hello\n"); }
 };
 
 /// \brief Fails with a message a test can look for.

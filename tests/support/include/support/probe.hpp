@@ -26,4 +26,10 @@ std::error_code connect_error(const common::Address& address);
 /// \return the option's value (0 when the call failed)
 int socket_option(int fd, int level, int name);
 
+/// \brief The backlog the kernel recorded for listening TCP socket \p fd:
+/// for a socket in LISTEN state Linux reports it in TCP_INFO's tcpi_sacked
+/// field (what `ss -lt` shows as Send-Q). A socket that is not listening
+/// fails the test.
+unsigned listen_backlog(int fd);
+
 }  // namespace sockserv::test

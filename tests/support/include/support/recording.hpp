@@ -4,6 +4,7 @@
 /// Python's hooks run, and waits for one to have run.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,7 +31,7 @@ namespace sockserv::test {
 /// \brief One call of a hook, as a test can compare it.
 struct Call {
     std::string hook;
-    int request_fd = -1;        ///< request.socket().fd() when the hook ran
+    int request_fd = -1;        ///< socket_of(request).fd() when the hook ran
     common::Address address{};  ///< the client_address passed, if any
 
     friend bool operator==(const Call&, const Call&) = default;
@@ -107,37 +109,39 @@ public:
     }
     std::pair<Request, common::Address> get_request() override {
         auto taken = Base::get_request();
-        record({"get_request", taken.first.socket().fd(), taken.second});
+        record({"get_request", socket_of(taken.first).fd(), taken.second});
         return taken;
     }
     void process_request(Request& request, const common::Address& client) override {
-        record({"process_request", request.socket().fd(), client});
+        record({"process_request", socket_of(request).fd(), client});
         Base::process_request(request, client);
     }
     void finish_request(Request& request, const common::Address& client) override {
-        record({"finish_request", request.socket().fd(), client});
+        record({"finish_request", socket_of(request).fd(), client});
         Base::finish_request(request, client);
     }
     void shutdown_request(Request& request) override {
-        record({"shutdown_request", request.socket().fd()});
+        record({"shutdown_request", socket_of(request).fd()});
         Base::shutdown_request(request);
     }
     void close_request(Request& request) override {
-        record({"close_request", request.socket().fd()});
+        record({"close_request", socket_of(request).fd()});
         Base::close_request(request);
-        fd_after_close = request.socket().fd();
-        open_after_close = ::fcntl(fd_after_close, F_GETFD) != -1;
+        const int fd = socket_of(request).fd();
+        fd_after_close = fd;
+        open_after_close = ::fcntl(fd, F_GETFD) != -1;
     }
     void handle_error(Request& request, const common::Address& client) override {
-        record_error({"handle_error", request.socket().fd(), client},
+        record_error({"handle_error", socket_of(request).fd(), client},
                      common::describe_current_exception());
     }
 
     /// \brief What the last close_request() left behind: the request's
-    /// descriptor, and whether it was still open (read once the request
-    /// has been served).
-    int fd_after_close = -2;
-    bool open_after_close = false;
+    /// descriptor, and whether it was still open (read once
+    /// wait_for("close_request", n) says the request has been served; atomic
+    /// because a server of a later chapter may close on another thread).
+    std::atomic<int> fd_after_close = -2;
+    std::atomic<bool> open_after_close = false;
 };
 
 /// \brief The CallLog of the server that made \p handler: a handler's
@@ -159,12 +163,14 @@ class RecordedHandler : public Base {
 public:
     using Base::Base;
     void handle() override {
-        log_of(*this).record({"handle", this->request.socket().fd(), this->client_address});
-        if (this->request.is_datagram()) {
-            this->request.socket().sendto("handled\n", this->client_address);
-            return;
+        common::Socket& connection = socket_of(this->request);
+        log_of(*this).record({"handle", connection.fd(), this->client_address});
+        if constexpr (has_datagrams<std::remove_reference_t<decltype(this->request)>>) {
+            if (this->request.is_datagram()) {
+                connection.sendto("handled\n", this->client_address);
+                return;
+            }
         }
-        common::Socket& connection = this->request.socket();
         connection.set_timeout(default_timeout);
         char buffer[256];
         while (connection.recv(buffer) != 0) {

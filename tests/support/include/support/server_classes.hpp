@@ -3,13 +3,15 @@
 /// the chapter's other types, found from a server class, and which of the
 /// four kinds of server a class is.
 ///
-/// Every chapter from 2 on has the same four synchronous classes
-/// (TCPServer, UDPServer, UnixStreamServer, UnixDatagramServer), each in
-/// its own namespace. The test helpers are written once, as templates over
-/// a server class; this header lets them find, from that one class, the
-/// chapter's Request, BaseRequestHandler and BaseServer, and the address
-/// and client the class needs. A chapter's tests make its classes known
-/// with one specialisation of ChapterServers (tests/chNN/servers.hpp).
+/// Chapter 1 has one server class, TCPServer; every chapter from 2 on has
+/// four kinds of server (TCP, UDP, Unix stream, Unix datagram), and later
+/// chapters add classes of the same kinds (ThreadingTCPServer is a
+/// TCPServer). The test helpers and the feature suites (tests/features)
+/// are written once, as templates over a server class; this header lets
+/// them find, from that one class, the chapter's Request,
+/// BaseRequestHandler and BaseServer, the kind of server it is, and the
+/// lists of classes a suite runs on. A chapter's tests make its classes
+/// known with one specialisation of ChapterServers (tests/chNN/chapter.hpp).
 #pragma once
 
 #include <functional>
@@ -20,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "common/address.hpp"
+#include "common/socket.hpp"
 
 namespace sockserv::test {
 
@@ -52,6 +55,26 @@ using BaseRequestHandlerOf = typename FactoryParts<HandlerFactoryOf<Server>>::Ba
 template <class Server>
 using BaseServerOf = typename FactoryParts<HandlerFactoryOf<Server>>::BaseServer;
 
+/// \brief The socket a request is served through, whatever the chapter's
+/// Request: chapter 1's request is the connected socket itself, later
+/// chapters' Request has socket().
+template <class Request>
+common::Socket& socket_of(Request& request) {
+    if constexpr (std::is_same_v<Request, common::Socket>) {
+        return request;
+    } else {
+        return request.socket();
+    }
+}
+
+/// \brief True if \p Request can be a datagram (chapters from 2 on), so
+/// that code for every chapter may look at is_datagram() and data.
+template <class Request>
+inline constexpr bool has_datagrams = requires(Request& request) {
+    request.is_datagram();
+    request.data;
+};
+
 /// \brief A factory of \p Server's chapter that makes a
 /// `Handler<BaseRequestHandler>` for each request: what the chapter's own
 /// `handler<...>()` returns, for code written for every chapter.
@@ -79,31 +102,60 @@ inline constexpr ServerKind udp_kind{"UDPServer", false, true, AF_INET, SOCK_DGR
 inline constexpr ServerKind unix_stream_kind{"UnixStreamServer", true, false, AF_UNIX, SOCK_STREAM};
 inline constexpr ServerKind unix_datagram_kind{"UnixDatagramServer", true, true, AF_UNIX, SOCK_DGRAM};
 
-/// \brief One chapter's four server classes, as lists of typed-test
-/// parameters and as the kind each class (or a subclass of it) is.
-template <class TCP, class UDP, class UnixStream, class UnixDatagram>
+/// \brief A chapter's four synchronous server classes, as lists of
+/// typed-test parameters and as the kind each class (or a subclass of it)
+/// is.
+///
+/// The lists are what the feature suites run on (tests/features/suites.cmake
+/// says which suite takes which list): All, the classes that serve
+/// Synchronous-ly (one request at a time, the handler done when
+/// handle_request() returns), and All split by kind. A chapter that adds
+/// classes (chapter 5's ThreadingTCPServer…) derives from this and
+/// redefines the lists with its new classes added; the kinds stay four.
+template <class TCP, class UDP, class UnixStreamClass, class UnixDatagramClass>
 struct ServerClasses {
-    using All = ::testing::Types<TCP, UDP, UnixStream, UnixDatagram>;
-    using Stream = ::testing::Types<TCP, UnixStream>;
-    using Datagram = ::testing::Types<UDP, UnixDatagram>;
+    using All = ::testing::Types<TCP, UDP, UnixStreamClass, UnixDatagramClass>;
+    using Synchronous = All;
+    using Tcp = ::testing::Types<TCP>;
+    using Udp = ::testing::Types<UDP>;
+    using UnixStream = ::testing::Types<UnixStreamClass>;
+    using UnixDatagram = ::testing::Types<UnixDatagramClass>;
+    using Stream = ::testing::Types<TCP, UnixStreamClass>;
+    using Datagram = ::testing::Types<UDP, UnixDatagramClass>;
     using Inet = ::testing::Types<TCP, UDP>;
-    using Unix = ::testing::Types<UnixStream, UnixDatagram>;
+    using Unix = ::testing::Types<UnixStreamClass, UnixDatagramClass>;
 
     /// \brief The kind of \p Server (one of the four classes or a subclass
     /// of one). Most derived first: UnixDatagramServer is a UDPServer, and
     /// all four are TCPServers.
     template <class Server>
-    static constexpr ServerKind kind = std::is_base_of_v<UnixDatagram, Server> ? unix_datagram_kind
-                                       : std::is_base_of_v<UDP, Server>        ? udp_kind
-                                       : std::is_base_of_v<UnixStream, Server> ? unix_stream_kind
-                                                                               : tcp_kind;
+    static constexpr ServerKind kind = std::is_base_of_v<UnixDatagramClass, Server> ? unix_datagram_kind
+                                       : std::is_base_of_v<UDP, Server>             ? udp_kind
+                                       : std::is_base_of_v<UnixStreamClass, Server> ? unix_stream_kind
+                                                                                    : tcp_kind;
+};
+
+/// \brief Chapter 1's lists: TCPServer is its only class, so it is every
+/// list that has a TCP server in it; the suites over datagram or Unix
+/// servers start at chapter 2.
+template <class TCP>
+struct TcpServerClasses {
+    using All = ::testing::Types<TCP>;
+    using Synchronous = All;
+    using Tcp = All;
+    using Stream = All;
+    using Inet = All;
+
+    template <class Server>
+    static constexpr ServerKind kind = tcp_kind;
 };
 
 /// \brief A chapter's ServerClasses, looked up by the chapter's BaseServer.
 ///
 /// Left undefined here: each chapter's tests specialise it once, for
-/// `chNN::BaseServer`, deriving from ServerClasses with the chapter's four
-/// classes.
+/// `chNN::BaseServer`, deriving from ServerClasses (TcpServerClasses for
+/// chapter 1) with the chapter's classes, and adding the chapter's other
+/// types a suite needs (chapter 3 on: `using SystemExit = ch03::SystemExit;`).
 template <class BaseServer>
 struct ChapterServers;
 
@@ -111,5 +163,10 @@ struct ChapterServers;
 /// through its chapter's ChapterServers: `if constexpr (kind_of<S>.datagram)`.
 template <class Server>
 inline constexpr ServerKind kind_of = ChapterServers<BaseServerOf<Server>>::template kind<Server>;
+
+/// \brief The ChapterServers of \p Server's chapter: `typename
+/// ChapterOf<S>::SystemExit`.
+template <class Server>
+using ChapterOf = ChapterServers<BaseServerOf<Server>>;
 
 }  // namespace sockserv::test

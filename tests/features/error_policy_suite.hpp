@@ -1,13 +1,18 @@
-// What the serving loop does with an exception from a request, as Python's
-// _handle_request_noblock does: an error (`except Exception`, here any
-// std::exception) goes to handle_error(), the request is shut down and
-// serving goes on; anything else (`except:`, reached by SystemExit; here
-// ch03::SystemExit or any type not derived from std::exception) shuts the
-// request down, reports nothing, and leaves handle_request() or
-// serve_forever(), after which the server can serve again.
+/// \file
+/// \brief What the serving loop does with an exception from a request, as Python's
+/// _handle_request_noblock does: an error (`except Exception`, here any
+/// std::exception) goes to handle_error(), the request is shut down and
+/// serving goes on; anything else (`except:`, reached by SystemExit; here
+/// the chapter's SystemExit or any type not derived from std::exception) shuts the
+/// request down, reports nothing, and leaves handle_request() or
+/// serve_forever(), after which the server can serve again.
+/// From chapter 3 on: tests/features/suites.cmake runs it on every later chapter.
+#pragma once
+
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -15,8 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ch03/socketserver.hpp"
-#include "servers.hpp"
+#include "features/lifecycle_helpers.hpp"
 #include "support/background_call.hpp"
 #include "support/handlers.hpp"
 #include "support/process.hpp"
@@ -24,11 +28,10 @@
 #include "support/server_test.hpp"
 #include "support/server_thread.hpp"
 
-namespace sockserv::ch03_test {
-namespace {
+namespace sockserv::test {
 
 template <class Server>
-class ErrorPolicy : public test::ServerTest<Server> {
+class ErrorPolicy : public ServerTest<Server> {
 protected:
     // Serves one request whose handler answers, then throws what `thrower`
     // throws (only this once), with handle_request(), or serve_forever()
@@ -42,15 +45,15 @@ protected:
         };
         auto peer = this->client(server.server_address);
         peer->request("throws\n");
-        test::BackgroundCall serving{[this, forever] {
-            forever ? server.serve_forever(test::one_hour) : server.handle_request();
+        BackgroundCall serving{[this, forever] {
+            forever ? server.serve_forever(one_hour) : server.handle_request();
         }};
         if (!serving.finishes_within()) {
             ADD_FAILURE() << "the serving call did not return";
             server.shutdown();  // a serve_forever() that went on, stopped
         }
         EXPECT_EQ(peer->reply(), "handled\n");
-        return what_leaves([&serving] { serving.get(); });
+        return what_leaves<Server>([&serving] { serving.get(); });
     }
 
     // Serves a request through handle_request() and one through
@@ -58,22 +61,22 @@ protected:
     void serve_again() {
         auto second = this->client(server.server_address);
         second->request("second\n");
-        ASSERT_TRUE(test::serve_one(server));
+        ASSERT_TRUE(serve_one(server));
         EXPECT_EQ(second->reply(), "handled\n");
 
-        test::BackgroundCall serving{[this] { server.serve_forever(test::one_hour); }};
+        BackgroundCall serving{[this] { server.serve_forever(one_hour); }};
         auto third = this->client(server.server_address);
         third->request("third\n");
         EXPECT_EQ(third->reply(), "handled\n");
-        test::BackgroundCall stopping{[this] { server.shutdown(); }};
+        BackgroundCall stopping{[this] { server.shutdown(); }};
         EXPECT_TRUE(stopping.finishes_within()) << "shutdown() did not return";
         EXPECT_TRUE(serving.finishes_within()) << "serve_forever() did not return";
     }
 
     Plan plan;
-    Observed<Server> server{this->server_address(), lifecycle(plan)};
+    Observed<Server> server{this->server_address(), lifecycle<Server>(plan)};
 };
-TYPED_TEST_SUITE(ErrorPolicy, test::ChapterServers<ch03::BaseServer>::All);
+TYPED_TEST_SUITE_P(ErrorPolicy);
 
 // An exception type that derives from std::exception only, the way user
 // code may define its own.
@@ -81,7 +84,7 @@ struct OwnError : std::exception {
     const char* what() const noexcept override { return "an error of our own"; }
 };
 
-TYPED_TEST(ErrorPolicy, EveryStdExceptionGoesToHandleErrorAndServingGoesOn) {
+TYPED_TEST_P(ErrorPolicy, EveryStdExceptionGoesToHandleErrorAndServingGoesOn) {
     // Python's `except Exception`: the C++ line is std::exception, not
     // only std::runtime_error.
     auto& server = this->server;
@@ -96,7 +99,7 @@ TYPED_TEST(ErrorPolicy, EveryStdExceptionGoesToHandleErrorAndServingGoesOn) {
             throw OwnError{};
         }
     };
-    test::ServerThread serving{server};
+    ServerThread serving{server};
 
     for (int i = 0; i < 4; ++i) {
         auto peer = this->client(server.server_address);
@@ -113,8 +116,8 @@ TYPED_TEST(ErrorPolicy, EveryStdExceptionGoesToHandleErrorAndServingGoesOn) {
     EXPECT_EQ(server.count("shutdown_request"), 4u);
 }
 
-TYPED_TEST(ErrorPolicy, SystemExitOrANonStdExceptionLeavesEitherServingCallUnreported) {
-    // ch03::SystemExit, and a type not derived from std::exception
+TYPED_TEST_P(ErrorPolicy, SystemExitOrANonStdExceptionLeavesEitherServingCallUnreported) {
+    // SystemExitOf<TypeParam>, and a type not derived from std::exception
     // (`throw 42`): from handle_request() and from serve_forever(), what the
     // handler threw leaves after the request was shut down, exactly once;
     // handle_error() is not called, serve_forever() calls no
@@ -122,7 +125,7 @@ TYPED_TEST(ErrorPolicy, SystemExitOrANonStdExceptionLeavesEitherServingCallUnrep
     // again, shutdown() included.
     auto& server = this->server;
     const std::pair<std::function<void()>, std::string> throwers[] = {
-        {[] { throw ch03::SystemExit{3}; }, "SystemExit 3"},
+        {[] { throw SystemExitOf<TypeParam>{3}; }, "SystemExit 3"},
         {[] { throw 42; }, "int 42"},
     };
     for (const auto& [thrower, what] : throwers) {
@@ -141,34 +144,45 @@ TYPED_TEST(ErrorPolicy, SystemExitOrANonStdExceptionLeavesEitherServingCallUnrep
     EXPECT_EQ(server.count("handle_error"), 0u);
 }
 
-TYPED_TEST(ErrorPolicy, AfterSystemExitLeftServeForeverShutdownReturnsAtOnce) {
-    // Whoever stops the server later (a signal handler, test::ServerThread)
+TYPED_TEST_P(ErrorPolicy, AfterSystemExitLeftServeForeverShutdownReturnsAtOnce) {
+    // Whoever stops the server later (a signal handler, ServerThread)
     // calls shutdown(): it must not wait for a loop that has already ended.
-    EXPECT_EQ(this->next_request_throws([] { throw ch03::SystemExit{1}; }, true), "SystemExit 1");
+    EXPECT_EQ(this->next_request_throws([] { throw SystemExitOf<TypeParam>{1}; }, true), "SystemExit 1");
 
-    test::BackgroundCall stopping{[this] { this->server.shutdown(); }};
+    BackgroundCall stopping{[this] { this->server.shutdown(); }};
 
     EXPECT_TRUE(stopping.finishes_within()) << "shutdown() waits for a loop that has ended";
 }
 
 // Ends the server's serving with SystemExit, as a "quit" command would.
-class Quits : public ch03::BaseRequestHandler {
+template <class Base, class SystemExit>
+class Quits : public Base {
 public:
-    using BaseRequestHandler::BaseRequestHandler;
-    void handle() override { throw ch03::SystemExit{0}; }
+    using Base::Base;
+    void handle() override { throw SystemExit{0}; }
 };
 
-TYPED_TEST(ErrorPolicy, TheDefaultHandleErrorPrintsNothingForSystemExit) {
+TYPED_TEST_P(ErrorPolicy, TheDefaultHandleErrorPrintsNothingForSystemExit) {
     // A way to stop the server is not an error: nothing goes to stderr.
-    TypeParam server{this->server_address("quits.sock"), ch03::handler<Quits>()};
+    using Handler = Quits<BaseRequestHandlerOf<TypeParam>, SystemExitOf<TypeParam>>;
+    TypeParam server{this->server_address("quits.sock"),
+                     [](RequestOf<TypeParam>& request, const common::Address& client,
+                        BaseServerOf<TypeParam>& server) {
+                         return std::make_unique<Handler>(request, client, server);
+                     }};
     auto peer = this->client(server.server_address);
     peer->request("");
-    test::CaptureStderr reports;
+    CaptureStderr reports;
 
-    EXPECT_EQ(what_leaves([&server] { (void)test::serve_one(server); }), "SystemExit 0");
+    EXPECT_EQ(what_leaves<TypeParam>([&server] { (void)serve_one(server); }), "SystemExit 0");
 
     EXPECT_EQ(reports.text(), "");
 }
 
-}  // namespace
-}  // namespace sockserv::ch03_test
+REGISTER_TYPED_TEST_SUITE_P(ErrorPolicy,
+                            EveryStdExceptionGoesToHandleErrorAndServingGoesOn,
+                            SystemExitOrANonStdExceptionLeavesEitherServingCallUnreported,
+                            AfterSystemExitLeftServeForeverShutdownReturnsAtOnce,
+                            TheDefaultHandleErrorPrintsNothingForSystemExit);
+
+}  // namespace sockserv::test

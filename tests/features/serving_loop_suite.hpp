@@ -1,9 +1,13 @@
-// The hooks of the two serving loops. handle_request() waits at most
-// `timeout` (for ever when it is empty, Python's None) and calls
-// handle_timeout() when nothing came; serve_forever() ignores `timeout`
-// and calls service_actions() once per pass of its loop: after each
-// request, and after each poll_interval without one, but not after the
-// wait that saw shutdown().
+/// \file
+/// \brief The hooks of the two serving loops. handle_request() waits at most
+/// `timeout` (for ever when it is empty, Python's None) and calls
+/// handle_timeout() when nothing came; serve_forever() ignores `timeout`
+/// and calls service_actions() once per pass of its loop: after each
+/// request, and after each poll_interval without one, but not after the
+/// wait that saw shutdown().
+/// From chapter 3 on: tests/features/suites.cmake runs it on every later chapter.
+#pragma once
+
 #include <chrono>
 #include <future>
 #include <memory>
@@ -14,9 +18,8 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
-#include "ch03/socketserver.hpp"
 #include "common/poller.hpp"
-#include "servers.hpp"
+#include "features/lifecycle_helpers.hpp"
 #include "support/background_call.hpp"
 #include "support/handlers.hpp"
 #include "support/interrupt.hpp"
@@ -24,82 +27,81 @@
 #include "support/server_test.hpp"
 #include "support/server_thread.hpp"
 
-namespace sockserv::ch03_test {
-namespace {
+namespace sockserv::test {
 
 // A poll interval or timeout so short that a loop honouring it passes many
 // times while a test waits.
 constexpr common::Seconds one_millisecond{0.001};
 
 template <class Server>
-class ServingLoop : public test::ServerTest<Server> {
+class ServingLoop : public ServerTest<Server> {
 protected:
     // Starts handle_request() on a thread of its own and returns once that
     // thread is waiting in poll(2) for a request.
-    std::unique_ptr<test::BackgroundCall> handle_request_waiting() {
+    std::unique_ptr<BackgroundCall> handle_request_waiting() {
         // Shared with the thread, which may still be leaving set_value()
         // when this function returns.
         auto waiting_thread = std::make_shared<std::promise<pid_t>>();
-        auto call = std::make_unique<test::BackgroundCall>([this, waiting_thread] {
-            waiting_thread->set_value(test::current_thread_id());
+        auto call = std::make_unique<BackgroundCall>([this, waiting_thread] {
+            waiting_thread->set_value(current_thread_id());
             server.handle_request();
         });
-        EXPECT_TRUE(test::wait_until_in_syscall(waiting_thread->get_future().get(),
-                                                test::poll_syscalls()))
+        EXPECT_TRUE(wait_until_in_syscall(waiting_thread->get_future().get(),
+                                                poll_syscalls()))
             << "handle_request() is not waiting in poll(2)";
         return call;
     }
 
     Plan plan;  // the handlers do nothing but answer
-    Observed<Server> server{this->server_address(), lifecycle(plan)};
+    Observed<Server> server{this->server_address(), lifecycle<Server>(plan)};
 };
-TYPED_TEST_SUITE(ServingLoop, test::ChapterServers<ch03::BaseServer>::All);
+TYPED_TEST_SUITE_P(ServingLoop);
 
-TYPED_TEST(ServingLoop, TimeoutIsEmptyByDefaultAsPythonsNone) {
+TYPED_TEST_P(ServingLoop, TimeoutIsEmptyByDefaultAsPythonsNone) {
     EXPECT_FALSE(this->server.timeout.has_value());
 }
 
-TYPED_TEST(ServingLoop, HandleRequestCallsHandleTimeoutAndReturnsWhenNoRequestComesInTime) {
+TYPED_TEST_P(ServingLoop, HandleRequestCallsHandleTimeoutAndReturnsWhenNoRequestComesInTime) {
     auto& server = this->server;
     server.timeout = common::Seconds{0.05};
 
     const auto started = std::chrono::steady_clock::now();
-    ASSERT_TRUE(test::serve_one(server));
+    ASSERT_TRUE(serve_one(server));
     const common::Seconds waited = std::chrono::steady_clock::now() - started;
 
     EXPECT_GE(waited.count(), 0.05) << "handle_request() did not wait for the timeout";
     EXPECT_EQ(server.hooks(), (Hooks{"server_bind", "server_activate", "handle_timeout"}));
     // Each call waits and times out anew.
-    ASSERT_TRUE(test::serve_one(server));
+    ASSERT_TRUE(serve_one(server));
     EXPECT_EQ(server.count("handle_timeout"), 2u);
 }
 
-TYPED_TEST(ServingLoop, AZeroTimeoutTimesOutAtOnceButServesARequestAlreadyWaiting) {
+TYPED_TEST_P(ServingLoop, AZeroTimeoutTimesOutAtOnceButServesARequestAlreadyWaiting) {
     // Python's timeout 0: look once, do not wait.
     auto& server = this->server;
     server.timeout = common::Seconds{0};
 
-    ASSERT_TRUE(test::serve_one(server));
+    ASSERT_TRUE(serve_one(server));
     EXPECT_EQ(server.count("handle_timeout"), 1u);
 
     auto peer = this->client(server.server_address);
     peer->request("hello\n");
     // The kernel may still be delivering the request when connect() or
     // sendto() returns: wait until the server's socket has it.
-    ASSERT_TRUE(common::Poller{server.fileno()}.wait(test::default_timeout));
-    ASSERT_TRUE(test::serve_one(server));
+    ASSERT_TRUE(common::Poller{server.fileno()}.wait(default_timeout));
+    ASSERT_TRUE(serve_one(server));
     EXPECT_EQ(peer->reply(), "handled\n");
     EXPECT_EQ(server.count("handle_timeout"), 1u);
     EXPECT_EQ(server.count("handle"), 1u);
 }
 
-TYPED_TEST(ServingLoop, HandleRequestServesARequestThatComesWhileItWaitsWithOrWithoutATimeout) {
+TYPED_TEST_P(ServingLoop, HandleRequestServesARequestThatComesWhileItWaitsWithOrWithoutATimeout) {
     // No timeout waits for ever; a timeout longer than the client takes
     // does not run out. Either way the request is served and
     // handle_timeout() is not called.
     auto& server = this->server;
     for (std::optional<common::Seconds> timeout : {std::optional<common::Seconds>{},
-                                                   std::optional{test::default_timeout}}) {
+                                                   std::optional{default_timeout}}) {
         SCOPED_TRACE(timeout ? "timeout 10 s" : "no timeout");
         server.timeout = timeout;
         const auto handled_before = server.count("handle");
@@ -116,40 +118,38 @@ TYPED_TEST(ServingLoop, HandleRequestServesARequestThatComesWhileItWaitsWithOrWi
     EXPECT_EQ(server.count("handle_timeout"), 0u);
 }
 
-TEST(HandleRequestTimeout, ASignalDuringTheWaitDoesNotEndIt) {
+TYPED_TEST_P(ServingLoop, ASignalDuringHandleRequestsWaitDoesNotEndIt) {
     // poll(2) interrupted by a signal returns early with EINTR: the wait
     // must go on towards the same deadline, not count as timed out.
-    Plan plan;
-    Observed<ch03::TCPServer> server{test::loopback_any_port(), lifecycle(plan)};
-    server.timeout = test::default_timeout;
-    test::CountingSignalHandler signals;
+    auto& server = this->server;
+    server.timeout = default_timeout;
+    CountingSignalHandler signals;
     std::promise<pid_t> waiting_thread;
-    test::BackgroundCall serving{[&] {
-        waiting_thread.set_value(test::current_thread_id());
+    BackgroundCall serving{[&] {
+        waiting_thread.set_value(current_thread_id());
         server.handle_request();
     }};
     const pid_t tid = waiting_thread.get_future().get();
-    ASSERT_TRUE(test::wait_until_in_syscall(tid, test::poll_syscalls()));
+    ASSERT_TRUE(wait_until_in_syscall(tid, poll_syscalls()));
 
     signals.interrupt(serving.native_handle());
     ASSERT_TRUE(signals.wait_for_count(1));
-    test::Client client{server.server_address};
-    client.send("after the signal\n");
-    client.close_write();
+    auto peer = this->client(server.server_address);
+    peer->request("after the signal\n");
 
-    EXPECT_EQ(client.recv_until_eof(), "handled\n");
+    EXPECT_EQ(peer->reply(), "handled\n");
     EXPECT_TRUE(serving.finishes_within());
     EXPECT_EQ(server.count("handle_timeout"), 0u);
 }
 
-TYPED_TEST(ServingLoop, ServeForeverIgnoresTimeout) {
+TYPED_TEST_P(ServingLoop, ServeForeverIgnoresTimeout) {
     // With a timeout of 1 ms and a poll interval of an hour, a loop that
     // used the timeout would pass (and call handle_timeout()) every
     // millisecond; serve_forever() passes once per request, and never
     // calls handle_timeout().
     auto& server = this->server;
     server.timeout = one_millisecond;
-    test::ServerThread serving{server, test::one_hour};
+    ServerThread serving{server, one_hour};
 
     for (int i = 1; i <= 2; ++i) {
         auto peer = this->client(server.server_address);
@@ -163,9 +163,9 @@ TYPED_TEST(ServingLoop, ServeForeverIgnoresTimeout) {
     EXPECT_EQ(server.count("service_actions"), 2u);
 }
 
-TYPED_TEST(ServingLoop, ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestComes) {
+TYPED_TEST_P(ServingLoop, ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestComes) {
     auto& server = this->server;
-    test::ServerThread serving{server, one_millisecond};
+    ServerThread serving{server, one_millisecond};
 
     EXPECT_TRUE(server.wait_for("service_actions", 5))
         << "service_actions() was called " << server.count("service_actions") << " times";
@@ -173,12 +173,12 @@ TYPED_TEST(ServingLoop, ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestCo
     EXPECT_EQ(server.count("get_request"), 0u);
 }
 
-TYPED_TEST(ServingLoop, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown) {
+TYPED_TEST_P(ServingLoop, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown) {
     // With a poll interval of an hour, every pass of the loop is a request
     // or the shutdown: service_actions() follows each request's last hook,
     // and the pass that saw shutdown() ends the loop without calling it.
     auto& server = this->server;
-    test::ServerThread serving{server, test::one_hour};
+    ServerThread serving{server, one_hour};
     Hooks expected = bound;
 
     for (int i = 1; i <= 3; ++i) {
@@ -195,5 +195,14 @@ TYPED_TEST(ServingLoop, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdow
     EXPECT_EQ(server.hooks(), expected);
 }
 
-}  // namespace
-}  // namespace sockserv::ch03_test
+REGISTER_TYPED_TEST_SUITE_P(ServingLoop,
+                            ASignalDuringHandleRequestsWaitDoesNotEndIt,
+                            TimeoutIsEmptyByDefaultAsPythonsNone,
+                            HandleRequestCallsHandleTimeoutAndReturnsWhenNoRequestComesInTime,
+                            AZeroTimeoutTimesOutAtOnceButServesARequestAlreadyWaiting,
+                            HandleRequestServesARequestThatComesWhileItWaitsWithOrWithoutATimeout,
+                            ServeForeverIgnoresTimeout,
+                            ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestComes,
+                            ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown);
+
+}  // namespace sockserv::test

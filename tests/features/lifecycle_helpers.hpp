@@ -1,8 +1,8 @@
 /// \file
-/// \brief What chapter 3's tests share: a recording server and a handler
-/// that write down the whole lifecycle of a request (verify_request,
-/// setup, handle, finish, handle_timeout, service_actions), and chapter
-/// 3's four server classes made known to the test helpers of tests/support.
+/// \brief What chapter 3's suites share: a recording server and a handler
+/// that write down the whole lifecycle of a request (verify_request, setup,
+/// handle, finish, handle_timeout, service_actions), for any chapter from 3
+/// on.
 #pragma once
 
 #include <functional>
@@ -12,12 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "ch03/socketserver.hpp"
 #include "common/error.hpp"
 #include "support/recording.hpp"
 #include "support/server_classes.hpp"
 
-namespace sockserv::ch03_test {
+namespace sockserv::test {
 
 /// \brief Hook names, in the order a record lists them (CallLog::hooks()).
 using Hooks = std::vector<std::string>;
@@ -31,20 +30,26 @@ inline Hooks operator+(Hooks first, const Hooks& second) {
 /// \brief What a recording server's record starts with: its own binding.
 inline const Hooks bound{"server_bind", "server_activate"};
 
-/// \brief The hooks one request goes through in chapter 3 when its
+/// \brief The hooks one request goes through from chapter 3 on when its
 /// handler returns: verify_request() before the handler is made, and the
 /// handler's three steps.
 inline const Hooks served{"get_request", "verify_request", "process_request", "finish_request",
                           "setup",       "handle",         "finish",          "shutdown_request",
                           "close_request"};
 
-/// \brief What leaves \p call, as a test compares it: "SystemExit 3",
-/// "int 42", "std::runtime_error: its message" (any other exception, as
-/// common::describe_current_exception() puts it), or "nothing".
-inline std::string what_leaves(const std::function<void()>& call) {
+/// \brief The SystemExit of \p Server's chapter.
+template <class Server>
+using SystemExitOf = typename ChapterOf<Server>::SystemExit;
+
+/// \brief What leaves \p call, as a test compares it: "SystemExit 3"
+/// (the SystemExit of \p Server's chapter), "int 42", "std::runtime_error:
+/// its message" (any other exception, as common::describe_current_exception()
+/// puts it), or "nothing".
+template <class Server>
+std::string what_leaves(const std::function<void()>& call) {
     try {
         call();
-    } catch (const ch03::SystemExit& exit) {
+    } catch (const SystemExitOf<Server>& exit) {
         return "SystemExit " + std::to_string(exit.code);
     } catch (int thrown) {
         return "int " + std::to_string(thrown);
@@ -58,20 +63,21 @@ inline std::string what_leaves(const std::function<void()>& call) {
 /// verify_request (answering as set_allow() says), handle_timeout and
 /// service_actions.
 template <class Base>
-class Observed : public test::RecordingServer<Base> {
+class Observed : public RecordingServer<Base> {
 public:
-    using test::RecordingServer<Base>::RecordingServer;
+    using RecordingServer<Base>::RecordingServer;
+    using Request = RequestOf<Base>;
 
     /// \brief What verify_request answers; it may also throw. Serves
     /// everyone unless a test says otherwise (set it before serving starts,
     /// or through set_allow() while serving).
-    using Decision = std::function<bool(ch03::Request&, const common::Address&)>;
+    using Decision = std::function<bool(Request&, const common::Address&)>;
     void set_allow(Decision allow) {
         std::lock_guard lock(allow_mutex_);
         allow_ = std::move(allow);
     }
 
-    bool verify_request(ch03::Request& request, const common::Address& client) override {
+    bool verify_request(Request& request, const common::Address& client) override {
         this->record({"verify_request", request.socket().fd(), client});
         std::lock_guard lock(allow_mutex_);
         return allow_(request, client);
@@ -81,7 +87,7 @@ public:
 
 private:
     std::mutex allow_mutex_;
-    Decision allow_ = [](ch03::Request&, const common::Address&) { return true; };
+    Decision allow_ = [](Request&, const common::Address&) { return true; };
 };
 
 /// \brief What a Lifecycle handler does at each of its three steps, after
@@ -95,16 +101,17 @@ struct Plan {
 
 /// \brief A handler that writes setup, handle and finish in its server's
 /// record (the server is a RecordingServer), answers "handled\n" from
-/// handle() as test::RecordedHandler does, and follows a Plan.
-class Lifecycle : public test::RecordedHandler<ch03::BaseRequestHandler> {
+/// handle() as RecordedHandler does, and follows a Plan.
+template <class Base>
+class Lifecycle : public RecordedHandler<Base> {
 public:
-    Lifecycle(ch03::Request& request, const common::Address& client, ch03::BaseServer& server,
-              const Plan& plan)
-        : RecordedHandler(request, client, server), plan_(plan) {}
+    template <class Request, class Server>
+    Lifecycle(Request& request, const common::Address& client, Server& server, const Plan& plan)
+        : RecordedHandler<Base>(request, client, server), plan_(plan) {}
 
     void setup() override { step("setup", plan_.setup); }
     void handle() override {
-        RecordedHandler::handle();
+        RecordedHandler<Base>::handle();
         if (plan_.handle) {
             plan_.handle();
         }
@@ -113,7 +120,7 @@ public:
 
 private:
     void step(const char* name, const std::function<void()>& then) {
-        test::log_of(*this).record({name, request.socket().fd(), client_address});
+        log_of(*this).record({name, this->request.socket().fd(), this->client_address});
         if (then) {
             then();
         }
@@ -122,21 +129,15 @@ private:
     const Plan& plan_;
 };
 
-/// \brief A factory of Lifecycle handlers that follow \p plan, which must
-/// outlive the server.
-inline ch03::HandlerFactory lifecycle(const Plan& plan) {
-    return [&plan](ch03::Request& request, const common::Address& client,
-                   ch03::BaseServer& server) {
-        return std::make_unique<Lifecycle>(request, client, server, plan);
+/// \brief A factory of \p Server's chapter that makes Lifecycle handlers
+/// following \p plan, which must outlive the server.
+template <class Server>
+HandlerFactoryOf<Server> lifecycle(const Plan& plan) {
+    return [&plan](RequestOf<Server>& request, const common::Address& client,
+                   BaseServerOf<Server>& server) {
+        return std::make_unique<Lifecycle<BaseRequestHandlerOf<Server>>>(request, client, server,
+                                                                         plan);
     };
 }
 
-}  // namespace sockserv::ch03_test
-
-// ServerTest, kind_of and the EveryServer suite find chapter 3's classes
-// through ch03::BaseServer; the typed tests run on the lists
-// test::ChapterServers<ch03::BaseServer>::All (or Stream, Datagram…).
-template <>
-struct sockserv::test::ChapterServers<sockserv::ch03::BaseServer>
-    : ServerClasses<ch03::TCPServer, ch03::UDPServer, ch03::UnixStreamServer,
-                    ch03::UnixDatagramServer> {};
+}  // namespace sockserv::test

@@ -1,8 +1,7 @@
 /// \file
 /// \brief Chapter 2's four server classes, made known to the test helpers
-/// of tests/support (ServerTest, kind_of, the EveryServer suite), which
-/// find them through ch02::BaseServer. The typed tests run on the lists
-/// `test::ChapterServers<ch02::BaseServer>::All` (or Stream, Datagram…).
+/// and the feature suites (tests/features), which find them through
+/// ch02::BaseServer.
 #pragma once
 
 #include "ch02/socketserver.hpp"

@@ -1,24 +1,26 @@
-// setup(), handle() and finish(): the three steps Python's
-// BaseRequestHandler runs for every request, in that order, with finish()
-// in a `finally`. What a server subclass and a client see of them, for all
-// four classes: the order; finish() after a handle() that threw, the
-// exception still reaching handle_error(); a setup() that threw skipping
-// both; and an exception from finish() replacing the one before it.
+/// \file
+/// \brief setup(), handle() and finish(): the three steps Python's
+/// BaseRequestHandler runs for every request, in that order, with finish()
+/// in a `finally`. What a server subclass and a client see of them, for all
+/// four classes: the order; finish() after a handle() that threw, the
+/// exception still reaching handle_error(); a setup() that threw skipping
+/// both; and an exception from finish() replacing the one before it.
+/// From chapter 3 on: tests/features/suites.cmake runs it on every later chapter.
+#pragma once
+
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "ch03/socketserver.hpp"
-#include "servers.hpp"
+#include "features/lifecycle_helpers.hpp"
 #include "support/handlers.hpp"
 #include "support/recording.hpp"
 #include "support/server_test.hpp"
 #include "support/server_thread.hpp"
 
-namespace sockserv::ch03_test {
-namespace {
+namespace sockserv::test {
 
 // A request whose handler threw from handle(): finish() ran, then the
 // server reported the error and shut the request down.
@@ -27,23 +29,23 @@ const Hooks failed_in_handle{"get_request", "verify_request", "process_request",
                              "shutdown_request", "close_request"};
 
 template <class Server>
-class HandlerLifecycle : public test::ServerTest<Server> {
+class HandlerLifecycle : public ServerTest<Server> {
 protected:
     // Sends `data` as one request and serves it with handle_request(); the
     // client's peer is returned for its reply.
-    std::unique_ptr<test::Peer> serve_request(const std::string& data) {
+    std::unique_ptr<Peer> serve_request(const std::string& data) {
         auto peer = this->client(server.server_address);
         peer->request(data);
-        EXPECT_TRUE(test::serve_one(server));
+        EXPECT_TRUE(serve_one(server));
         return peer;
     }
 
     Plan plan;  // what the handlers do; set before the first request
-    Observed<Server> server{this->server_address(), lifecycle(plan)};
+    Observed<Server> server{this->server_address(), lifecycle<Server>(plan)};
 };
-TYPED_TEST_SUITE(HandlerLifecycle, test::ChapterServers<ch03::BaseServer>::All);
+TYPED_TEST_SUITE_P(HandlerLifecycle);
 
-TYPED_TEST(HandlerLifecycle, SetupHandleAndFinishRunInThatOrderOnTheRequestAndItsClient) {
+TYPED_TEST_P(HandlerLifecycle, SetupHandleAndFinishRunInThatOrderOnTheRequestAndItsClient) {
     auto peer = this->serve_request("hello\n");
 
     EXPECT_EQ(peer->reply(), "handled\n");
@@ -61,7 +63,7 @@ TYPED_TEST(HandlerLifecycle, SetupHandleAndFinishRunInThatOrderOnTheRequestAndIt
     }
 }
 
-TYPED_TEST(HandlerLifecycle, EveryRequestGetsAllThreeStepsOfItsOwn) {
+TYPED_TEST_P(HandlerLifecycle, EveryRequestGetsAllThreeStepsOfItsOwn) {
     // One handler object per request, as in Python: the steps do not run
     // once per server.
     for (const char* data : {"one\n", "two\n", "three\n"}) {
@@ -71,7 +73,7 @@ TYPED_TEST(HandlerLifecycle, EveryRequestGetsAllThreeStepsOfItsOwn) {
     EXPECT_EQ(this->server.hooks(), bound + served + served + served);
 }
 
-TYPED_TEST(HandlerLifecycle, WhenHandleThrowsFinishStillRunsThenHandleErrorGetsTheException) {
+TYPED_TEST_P(HandlerLifecycle, WhenHandleThrowsFinishStillRunsThenHandleErrorGetsTheException) {
     // Python's `try: self.handle() finally: self.finish()`: the clean-up
     // runs, and the exception goes on to the server, which reports it and
     // serves the next client.
@@ -82,7 +84,7 @@ TYPED_TEST(HandlerLifecycle, WhenHandleThrowsFinishStillRunsThenHandleErrorGetsT
             throw std::runtime_error("handle failed on purpose");
         }
     };
-    test::ServerThread serving{server};
+    ServerThread serving{server};
 
     auto unlucky = this->client(server.server_address);
     unlucky->request("first\n");
@@ -97,7 +99,7 @@ TYPED_TEST(HandlerLifecycle, WhenHandleThrowsFinishStillRunsThenHandleErrorGetsT
     EXPECT_EQ(server.error_clients(), (std::vector{unlucky->address()}));
 }
 
-TYPED_TEST(HandlerLifecycle, WhenSetupThrowsNeitherHandleNorFinishRunsAndHandleErrorIsCalled) {
+TYPED_TEST_P(HandlerLifecycle, WhenSetupThrowsNeitherHandleNorFinishRunsAndHandleErrorIsCalled) {
     // Nothing was set up, so there is nothing to finish.
     this->plan.setup = [] { throw std::runtime_error("setup failed on purpose"); };
 
@@ -110,19 +112,19 @@ TYPED_TEST(HandlerLifecycle, WhenSetupThrowsNeitherHandleNorFinishRunsAndHandleE
                                 "close_request"};
     EXPECT_EQ(this->server.hooks(), bound + failed_in_setup);
     EXPECT_EQ(this->server.errors(), (Hooks{"std::runtime_error: setup failed on purpose"}));
-    if constexpr (test::kind_of<TypeParam>.datagram) {
+    if constexpr (kind_of<TypeParam>.datagram) {
         // The handler never answered: the first reply the client gets is
         // its next request's.
         this->plan.setup = nullptr;
         peer->request("again");
-        ASSERT_TRUE(test::serve_one(this->server));
+        ASSERT_TRUE(serve_one(this->server));
         EXPECT_EQ(peer->reply(), "handled\n");
     } else {
         EXPECT_EQ(peer->reply(), "") << "the connection was not shut down";
     }
 }
 
-TYPED_TEST(HandlerLifecycle, AnExceptionFromFinishReplacesTheOneFromHandle) {
+TYPED_TEST_P(HandlerLifecycle, AnExceptionFromFinishReplacesTheOneFromHandle) {
     // As an exception raised in Python's `finally` replaces the one in
     // flight: handle_error() is told about finish()'s, once.
     this->plan.handle = [] { throw std::runtime_error("from handle"); };
@@ -134,7 +136,7 @@ TYPED_TEST(HandlerLifecycle, AnExceptionFromFinishReplacesTheOneFromHandle) {
     EXPECT_EQ(this->server.errors(), (Hooks{"std::logic_error: from finish"}));
 }
 
-TYPED_TEST(HandlerLifecycle, AnExceptionFromFinishAloneIsAnErrorOfTheRequest) {
+TYPED_TEST_P(HandlerLifecycle, AnExceptionFromFinishAloneIsAnErrorOfTheRequest) {
     this->plan.finish = [] { throw std::runtime_error("finish failed on purpose"); };
 
     EXPECT_EQ(this->serve_request("hello\n")->reply(), "handled\n");
@@ -143,18 +145,26 @@ TYPED_TEST(HandlerLifecycle, AnExceptionFromFinishAloneIsAnErrorOfTheRequest) {
     EXPECT_EQ(this->server.errors(), (Hooks{"std::runtime_error: finish failed on purpose"}));
 }
 
-TYPED_TEST(HandlerLifecycle, FinishRunsBeforeSystemExitFromHandleLeavesHandleRequest) {
+TYPED_TEST_P(HandlerLifecycle, FinishRunsBeforeSystemExitFromHandleLeavesHandleRequest) {
     // The `finally` holds for every exception, not only for errors.
     auto& server = this->server;
-    this->plan.handle = [] { throw ch03::SystemExit{7}; };
+    this->plan.handle = [] { throw SystemExitOf<TypeParam>{7}; };
     auto peer = this->client(server.server_address);
     peer->request("hello\n");
 
-    EXPECT_EQ(what_leaves([&server] { (void)test::serve_one(server); }), "SystemExit 7");
+    EXPECT_EQ(what_leaves<TypeParam>([&server] { (void)serve_one(server); }), "SystemExit 7");
 
     EXPECT_EQ(server.hooks(), bound + served);
     EXPECT_EQ(peer->reply(), "handled\n");
 }
 
-}  // namespace
-}  // namespace sockserv::ch03_test
+REGISTER_TYPED_TEST_SUITE_P(HandlerLifecycle,
+                            SetupHandleAndFinishRunInThatOrderOnTheRequestAndItsClient,
+                            EveryRequestGetsAllThreeStepsOfItsOwn,
+                            WhenHandleThrowsFinishStillRunsThenHandleErrorGetsTheException,
+                            WhenSetupThrowsNeitherHandleNorFinishRunsAndHandleErrorIsCalled,
+                            AnExceptionFromFinishReplacesTheOneFromHandle,
+                            AnExceptionFromFinishAloneIsAnErrorOfTheRequest,
+                            FinishRunsBeforeSystemExitFromHandleLeavesHandleRequest);
+
+}  // namespace sockserv::test
