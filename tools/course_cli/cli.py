@@ -7,6 +7,7 @@ call that failed).
 """
 
 import argparse
+import os
 import signal
 import sys
 
@@ -98,6 +99,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`./course list | head`): not an error of
+        # ours. Point stdout at nothing, so that Python's own flush at exit
+        # does not fail on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         if course is not None:
             course.cleanup()
