@@ -470,6 +470,11 @@ class UnixClassTests(ClassTestBase):
         # comes after bind() made the file. The exact number depends on the
         # program, so every limit in a range is tried; each run must end
         # cleanly one way or another, and at least one must fail that way.
+        if os.path.basename(BINARY).endswith("_asan"):
+            # UBSan checks each virtual call by probing memory through a
+            # pipe of its own: with no descriptor left it reports a false
+            # "invalid vptr" and aborts. Here it would test the runtime.
+            self.skipTest("needs spare descriptors the sanitizer runtime takes (plain twin only)")
         path = os.path.join(self.tmp.name, "echo.sock")
         failed_after_bind = False
         for limit in range(4, 16):
