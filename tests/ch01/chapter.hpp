@@ -10,4 +10,7 @@
 
 template <>
 struct sockserv::test::ChapterServers<sockserv::ch01::BaseServer>
-    : TcpServerClasses<ch01::TCPServer> {};
+    : TcpServerClasses<ch01::TCPServer> {
+    template <class Handler>
+    static ch01::HandlerFactory handler() { return ch01::handler<Handler>(); }
+};

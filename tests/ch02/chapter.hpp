@@ -10,4 +10,7 @@
 template <>
 struct sockserv::test::ChapterServers<sockserv::ch02::BaseServer>
     : ServerClasses<ch02::TCPServer, ch02::UDPServer, ch02::UnixStreamServer,
-                    ch02::UnixDatagramServer> {};
+                    ch02::UnixDatagramServer> {
+    template <class Handler>
+    static ch02::HandlerFactory handler() { return ch02::handler<Handler>(); }
+};

@@ -75,17 +75,6 @@ inline constexpr bool has_datagrams = requires(Request& request) {
     request.data;
 };
 
-/// \brief A factory of \p Server's chapter that makes a
-/// `Handler<BaseRequestHandler>` for each request: what the chapter's own
-/// `handler<...>()` returns, for code written for every chapter.
-template <template <class> class Handler, class Server>
-HandlerFactoryOf<Server> handler_factory() {
-    using Made = Handler<BaseRequestHandlerOf<Server>>;
-    return [](RequestOf<Server>& request, const common::Address& client,
-              BaseServerOf<Server>& server) {
-        return std::make_unique<Made>(request, client, server);
-    };
-}
 
 /// \brief What a test needs to know about a kind of server: its Python
 /// name, its kind of address and socket.
@@ -154,8 +143,9 @@ struct TcpServerClasses {
 ///
 /// Left undefined here: each chapter's tests specialise it once, for
 /// `chNN::BaseServer`, deriving from ServerClasses (TcpServerClasses for
-/// chapter 1) with the chapter's classes, and adding the chapter's other
-/// types a suite needs (chapter 3 on: `using SystemExit = ch03::SystemExit;`).
+/// chapter 1) with the chapter's classes, and adding what the suites take
+/// from the chapter's namespace: its `handler<H>()` (as a static member
+/// template `handler`), and from chapter 3 on `using SystemExit = ch03::SystemExit;`.
 template <class BaseServer>
 struct ChapterServers;
 
@@ -168,5 +158,14 @@ inline constexpr ServerKind kind_of = ChapterServers<BaseServerOf<Server>>::temp
 /// ChapterOf<S>::SystemExit`.
 template <class Server>
 using ChapterOf = ChapterServers<BaseServerOf<Server>>;
+
+/// \brief A factory of \p Server's chapter that makes a
+/// `Handler<BaseRequestHandler>` for each request, made by the chapter's own
+/// `handler<...>()` (so that it is tested too), for code written for every
+/// chapter.
+template <template <class> class Handler, class Server>
+HandlerFactoryOf<Server> handler_factory() {
+    return ChapterOf<Server>::template handler<Handler<BaseRequestHandlerOf<Server>>>();
+}
 
 }  // namespace sockserv::test
