@@ -6,7 +6,6 @@
 /// file and the student's files alone) can include it too.
 #pragma once
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -27,6 +26,7 @@
 #include "common/file_descriptor.hpp"
 #include "common/poller.hpp"
 #include "common/seconds.hpp"
+#include "support/interrupt.hpp"
 
 extern char** environ;
 
@@ -102,24 +102,9 @@ public:
 
     /// \brief Waits until the child is blocked in one of the system calls
     /// \p numbers (`SYS_recvfrom`…), at most \p timeout; false if it was not
-    /// seen there in time.
-    ///
-    /// As test::wait_until_in_syscall() does for a thread of this process,
-    /// it reads `/proc/PID/syscall` until the call shows, a millisecond
-    /// apart: nothing announces that a process is now blocked.
+    /// seen there in time (test::wait_until_in_syscall(), on the child).
     bool wait_until_in_syscall(const std::vector<long>& numbers, common::Seconds timeout) {
-        using Clock = std::chrono::steady_clock;
-        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
-        const std::string path = "/proc/" + std::to_string(pid_) + "/syscall";
-        while (Clock::now() < deadline) {
-            std::ifstream file(path);
-            long number = -1;
-            if (file >> number && std::find(numbers.begin(), numbers.end(), number) != numbers.end()) {
-                return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        return false;
+        return test::wait_until_in_syscall(pid_, numbers, timeout);
     }
 
     /// \brief Waits until the child has taken delivery of \p number (its

@@ -41,7 +41,8 @@ pid_t current_thread_id() {
 
 bool wait_until_in_syscall(pid_t tid, const std::vector<long>& numbers,
                            common::Seconds timeout) {
-    const std::string path = "/proc/self/task/" + std::to_string(tid) + "/syscall";
+    // /proc/ID works for a process id and, unlisted, for a thread id too.
+    const std::string path = "/proc/" + std::to_string(tid) + "/syscall";
     const auto deadline = deadline_after(timeout);
     while (Clock::now() < deadline) {
         // The first word is the call's number while the thread is in one,

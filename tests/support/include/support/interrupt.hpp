@@ -18,11 +18,12 @@ namespace sockserv::test {
 /// \brief The calling thread's kernel id (what `/proc/self/task/` lists).
 pid_t current_thread_id();
 
-/// \brief Waits until thread \p tid of this process is inside one of the
-/// system calls \p numbers (`SYS_recvfrom`, `SYS_poll`…), at most \p timeout.
+/// \brief Waits until thread \p tid of this process, or the (single-threaded)
+/// process \p tid, is inside one of the system calls \p numbers
+/// (`SYS_recvfrom`, `SYS_poll`…), at most \p timeout.
 ///
 /// Nothing announces "this thread is now blocked in recv", so this reads
-/// `/proc/self/task/TID/syscall` until it names the call, pausing a
+/// `/proc/TID/syscall` until it names the call, pausing a
 /// millisecond between reads. It is the one wait in the tests that has to
 /// look repeatedly, because there is nothing to be woken by.
 /// \return false if the thread was not seen in the call in time.
