@@ -37,11 +37,11 @@ TYPED_TEST_SUITE_P(HandleRequest);
 TYPED_TEST_P(HandleRequest, WaitsForAClientToArrive) {
     TypeParam server{loopback_any_port(), handler_factory<Echo, TypeParam>()};
     std::promise<pid_t> server_thread;
-    BackgroundCall serving{[&] {
-                               server_thread.set_value(current_thread_id());
-                               server.handle_request();
-                           },
-                           "handle_request()"};
+    auto wait_for_a_client = [&] {
+        server_thread.set_value(current_thread_id());
+        server.handle_request();
+    };
+    BackgroundCall serving{wait_for_a_client, "handle_request()"};
     ASSERT_TRUE(wait_until_in_syscall(server_thread.get_future().get(), poll_syscalls()))
         << "handle_request() is not waiting in poll(2)";
     EXPECT_FALSE(serving.finishes_within(common::Seconds{0})) << "returned with no client";

@@ -71,11 +71,8 @@ TYPED_TEST_P(Handlers, SeesTheRequestTheClientAddressAndTheServer) {
 TYPED_TEST_P(Handlers, DefaultHandleDoesNothingAndTheConnectionIsClosed) {
     // Python's BaseRequestHandler.handle() is empty; the server then ends
     // the request, and the client reads the end of the stream.
-    TypeParam server{loopback_any_port(), [](RequestOf<TypeParam>& request, const common::Address& client,
-                        BaseServerOf<TypeParam>& server) {
-                         return std::make_unique<BaseRequestHandlerOf<TypeParam>>(request, client,
-                                                                                  server);
-                     }};
+    TypeParam server{loopback_any_port(),
+                     ChapterOf<TypeParam>::template handler<BaseRequestHandlerOf<TypeParam>>()};
     Client client{server.server_address};
     client.send("anyone there?\n");
 

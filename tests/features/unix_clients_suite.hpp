@@ -51,8 +51,8 @@ TYPED_TEST_SUITE_P(UnixStreamClients);
 TYPED_TEST_P(UnixStreamClients, AClientThatBoundNoPathIsAnUnnamedClientAddress) {
     // Python shows such a client_address as ''. It does not matter for a
     // stream: the reply goes back over the connection, not to an address.
-        TypeParam server{common::Address::unix_path((this->directory / "s.sock").string()),
-                            handler_factory<SayClientAddress, TypeParam>()};
+    TypeParam server{common::Address::unix_path((this->directory / "s.sock").string()),
+                     handler_factory<SayClientAddress, TypeParam>()};
     Client client{server.server_address};
 
     ASSERT_TRUE(serve_one(server));
@@ -61,8 +61,8 @@ TYPED_TEST_P(UnixStreamClients, AClientThatBoundNoPathIsAnUnnamedClientAddress) 
 }
 
 TYPED_TEST_P(UnixStreamClients, AClientThatBoundAPathIsSeenByThatPath) {
-        TypeParam server{common::Address::unix_path((this->directory / "s.sock").string()),
-                            handler_factory<SayClientAddress, TypeParam>()};
+    TypeParam server{common::Address::unix_path((this->directory / "s.sock").string()),
+                     handler_factory<SayClientAddress, TypeParam>()};
     const std::string client_path = (this->directory / "c.sock").string();
     auto client = common::Socket::open(AF_UNIX, SOCK_STREAM);
     client.set_timeout(default_timeout);
@@ -80,9 +80,9 @@ TYPED_TEST_P(UnixStreamClients, AClientThatBoundAPathIsSeenByThatPath) {
 }
 
 TYPED_TEST_P(UnixStreamClients, ServerBindMakesTheFileButOnlyServerActivateLetsClientsConnect) {
-        const auto path = this->directory / "s.sock";
+    const auto path = this->directory / "s.sock";
     TypeParam server{common::Address::unix_path(path.string()),
-                            handler_factory<UpperEcho, TypeParam>(), false};
+                     handler_factory<UpperEcho, TypeParam>(), false};
 
     EXPECT_FALSE(std::filesystem::exists(path));
     server.server_bind();
@@ -227,9 +227,9 @@ TYPED_TEST_P(UnixDatagramClients, AClientThatLeftBeforeTheReplyFailsIntoHandleEr
 }
 
 TYPED_TEST_P(UnixDatagramClients, ServerBindMakesTheFile) {
-        const auto path = this->directory / "s.sock";
+    const auto path = this->directory / "s.sock";
     TypeParam server{common::Address::unix_path(path.string()),
-                              handler_factory<UpperEcho, TypeParam>(), false};
+                     handler_factory<UpperEcho, TypeParam>(), false};
 
     EXPECT_FALSE(std::filesystem::exists(path));
     server.server_bind();
