@@ -127,6 +127,13 @@ ${lines_${header}}${skipped_${header}}}  // namespace sockserv::test
 ")
     list(APPEND generated ${file})
   endforeach()
+  # The suites are compiled without optimisation: they are most of the
+  # course's build (each is compiled for every chapter, and again under the
+  # sanitizers), and -O2 made each one 3 to 6 times slower to compile
+  # (measured: 14 s -> 6 s plain, 57 s -> 10 s under ASan, for EveryServer on
+  # ch03) for tests that spend their time waiting on sockets. The code under
+  # test, the chapter's library, keeps the build type's optimisation.
+  set_source_files_properties(${generated} PROPERTIES COMPILE_OPTIONS -O0)
   course_add_gtest(${chapter}_tests
     PREFIX "${chapter}."
     LABELS ${chapter} chapter
