@@ -4,6 +4,7 @@
 /// made them. `Handlers`, over every chapter's TCP classes.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <string>
 
@@ -31,36 +32,43 @@ struct HandlerSaw {
     const void* server = nullptr;
 };
 
+// Handed over through a promise: the test reads it only once the handler
+// has written it, on whichever thread the server ran the handler.
 template <class Base>
 class Observer : public Base {
 public:
     template <class Request, class Server>
-    Observer(Request& request, const common::Address& client, Server& server, HandlerSaw& seen)
+    Observer(Request& request, const common::Address& client, Server& server,
+             std::promise<HandlerSaw>& seen)
         : Base(request, client, server), seen_(seen) {}
     void handle() override {
         common::Socket& connection = socket_of(this->request);
-        seen_ = {this->client_address, connection.peer_address(), connection.local_address(),
-                 &this->server};
+        seen_.set_value({this->client_address, connection.peer_address(),
+                         connection.local_address(), &this->server});
         connection.send_all("seen\n");
     }
 
 private:
-    HandlerSaw& seen_;
+    std::promise<HandlerSaw>& seen_;
 };
 
 TYPED_TEST_P(Handlers, SeesTheRequestTheClientAddressAndTheServer) {
-    HandlerSaw seen;
+    std::promise<HandlerSaw> handed_over;
     TypeParam server{loopback_any_port(),
-                     [&seen](RequestOf<TypeParam>& request, const common::Address& client,
-                             BaseServerOf<TypeParam>& server) {
+                     [&handed_over](RequestOf<TypeParam>& request, const common::Address& client,
+                                    BaseServerOf<TypeParam>& server) {
                          return std::make_unique<Observer<BaseRequestHandlerOf<TypeParam>>>(
-                             request, client, server, seen);
+                             request, client, server, handed_over);
                      }};
     Client client{server.server_address};
 
-    ASSERT_TRUE(serve_one(server));  // seen is written before this returns
+    ASSERT_TRUE(serve_one(server));
 
     EXPECT_EQ(client.recv_line(), "seen\n") << "request is not the client's connection";
+    auto handler_done = handed_over.get_future();
+    ASSERT_EQ(handler_done.wait_for(default_timeout), std::future_status::ready)
+        << "the handler did not report what it saw within " << default_timeout.count() << " s";
+    const HandlerSaw seen = handler_done.get();
     const auto client_address = client.socket().local_address();
     EXPECT_EQ(seen.client_address, client_address);
     EXPECT_EQ(seen.request_peer, client_address);
