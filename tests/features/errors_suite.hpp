@@ -221,7 +221,8 @@ private:
 };
 
 TYPED_TEST_P(Errors, TheServerGoesOnToTheNextClient) {
-    // demo-cli.md rule 8, and Python: handle_error() "continues handling
+    // The demo contract, "A client that fails" (docs/demo-contract.md), and
+    // Python: handle_error() "continues handling
     // further requests".
     std::atomic<int> requests = 0;
     TypeParam server{loopback_any_port(),

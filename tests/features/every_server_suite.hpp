@@ -164,7 +164,8 @@ TYPED_TEST_P(EveryServer, DefaultHandleErrorReportsTheClientAndTheExceptionOnStd
 }
 
 TYPED_TEST_P(EveryServer, AfterAHandlerFailsServeForeverGoesOnToTheNextClient) {
-    // demo-cli.md rule 8, and Python: handle_error() "continues handling
+    // The demo contract, "A client that fails" (docs/demo-contract.md), and
+    // Python: handle_error() "continues handling
     // further requests".
     using Handler = BaseRequestHandlerOf<TypeParam>;
     std::atomic<int> requests = 0;

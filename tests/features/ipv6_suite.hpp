@@ -4,12 +4,14 @@
 /// UDP classes. (TCPServer's IPv6 tests are in tcp_server_suite.hpp.)
 #pragma once
 
+#include <future>
 #include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include "support/client.hpp"  // default_timeout
 #include "support/datagram_client.hpp"
 #include "support/handlers.hpp"
 #include "support/probe.hpp"
@@ -44,11 +46,13 @@ TYPED_TEST_P(UdpIpv6, UdpServerSeesAnIpv6ClientAddress) {
     if (!ipv6_loopback_available()) {
         GTEST_SKIP() << "this machine has no IPv6 loopback (::1)";
     }
-    common::Address seen;
+    // Through a promise: the test reads it once written, whichever thread
+    // the server made the handler on.
+    std::promise<common::Address> handed_over;
     TypeParam server{ipv6_loopback_any_port(),
-                     [&seen](RequestOf<TypeParam>& request, const common::Address& client,
-                             BaseServerOf<TypeParam>& server) {
-                         seen = client;
+                     [&handed_over](RequestOf<TypeParam>& request, const common::Address& client,
+                                    BaseServerOf<TypeParam>& server) {
+                         handed_over.set_value(client);
                          return std::make_unique<UpperEcho<BaseRequestHandlerOf<TypeParam>>>(
                              request, client, server);
                      }};
@@ -58,6 +62,10 @@ TYPED_TEST_P(UdpIpv6, UdpServerSeesAnIpv6ClientAddress) {
     ASSERT_TRUE(serve_one(server));
 
     EXPECT_EQ(client.recv(), "HI");
+    auto made = handed_over.get_future();
+    ASSERT_EQ(made.wait_for(default_timeout), std::future_status::ready)
+        << "no handler was made within " << default_timeout.count() << " s";
+    const common::Address seen = made.get();
     EXPECT_EQ(seen, client.local_address());
     EXPECT_EQ(seen.to_string(), "[::1]:" + std::to_string(client.local_address().port()));
 }

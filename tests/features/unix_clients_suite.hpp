@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -106,12 +107,14 @@ class RememberSender : public Base {
 public:
     template <class Request, class Server>
     RememberSender(Request& request, const common::Address& client, Server& server,
-                   common::Address& seen)
+                   std::promise<common::Address>& seen)
         : Base(request, client, server), seen_(seen) {}
-    void handle() override { seen_ = this->client_address; }
+    // Through a promise: the test reads it once written, whichever thread
+    // the server ran the handler on.
+    void handle() override { seen_.set_value(this->client_address); }
 
 private:
-    common::Address& seen_;
+    std::promise<common::Address>& seen_;
 };
 
 // "@" and five lowercase hex digits: the name Linux gives an autobound socket.
@@ -132,17 +135,21 @@ TYPED_TEST_SUITE_P(UnixDatagramClients);
 TYPED_TEST_P(UnixDatagramClients, AClientThatBoundNoPathIsSeenAsUnnamed) {
     // recvfrom(2) reports no address at all for such a sender: there is
     // nothing the server could send a reply to.
-    common::Address seen = common::Address::inet("127.0.0.1", 9);  // anything but unnamed
+    std::promise<common::Address> handed_over;
     TypeParam server{this->server_path(),
-                     [&seen](RequestOf<TypeParam>& request, const common::Address& client,
-                             BaseServerOf<TypeParam>& server) {
+                     [&handed_over](RequestOf<TypeParam>& request, const common::Address& client,
+                                    BaseServerOf<TypeParam>& server) {
                          return std::make_unique<RememberSender<BaseRequestHandlerOf<TypeParam>>>(
-                             request, client, server, seen);
+                             request, client, server, handed_over);
                      }};
     DatagramClient anonymous{server.server_address};  // no path of its own
 
     anonymous.send("who am i?");
     ASSERT_TRUE(serve_one(server));
+    auto handled = handed_over.get_future();
+    ASSERT_EQ(handled.wait_for(default_timeout), std::future_status::ready)
+        << "the handler did not report the sender within " << default_timeout.count() << " s";
+    const common::Address seen = handled.get();
 
     EXPECT_TRUE(seen.is_unnamed()) << "seen as " << seen;
     EXPECT_EQ(seen.host(), "");
