@@ -63,6 +63,18 @@ TYPED_TEST_P(UnixServer, ServerAddressIsThePathAndTheFileIsASocket) {
     EXPECT_TRUE(this->answers(server->server_address));
 }
 
+TYPED_TEST_P(UnixServer, ServerBindMakesTheFile) {
+    // Made with bind_and_activate=false: no file until server_bind().
+    const auto path = this->directory / "s.sock";
+    TypeParam server{common::Address::unix_path(path.string()),
+                     handler_factory<UpperEcho, TypeParam>(), false};
+
+    EXPECT_FALSE(std::filesystem::exists(path));
+    server.server_bind();
+    EXPECT_TRUE(is_socket_file(path));
+    EXPECT_EQ(server.server_address.host(), path.string());
+}
+
 TYPED_TEST_P(UnixServer, BindingAPathWhereAFileExistsFailsWithAddressInUseAndKeepsTheFile) {
     // bind(2) creates the socket file and never replaces what is there,
     // even a file that is not a socket. The error names the path.
@@ -180,6 +192,7 @@ TYPED_TEST_P(UnixServer, APathOfExactlyTheLimitIsBoundWhole) {
 
 REGISTER_TYPED_TEST_SUITE_P(UnixServer,
                             ServerAddressIsThePathAndTheFileIsASocket,
+                            ServerBindMakesTheFile,
                             BindingAPathWhereAFileExistsFailsWithAddressInUseAndKeepsTheFile,
                             ServerCloseLeavesTheSocketFileAndTheNextBindFailsUntilItIsRemoved,
                             DestroyingTheServerLeavesTheSocketFile,
