@@ -1,9 +1,11 @@
 #include "common/socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -28,17 +30,20 @@ auto retry_on_eintr(Call call) {
 }
 // [retry-on-eintr]
 
+}  // namespace
+
 // A socket with a timeout (set_timeout) reports an expired wait as
-// EAGAIN; "timed out" is what the caller needs to read.
-[[noreturn]] void throw_io_error(std::string_view call) {
+// EAGAIN; "timed out" is what the caller needs to read. A non-blocking
+// socket (timeout zero) reports EAGAIN too, and there it means what it
+// says: nothing to do without waiting.
+void Socket::throw_io_error(std::string_view call) const {
     int error = errno;
-    if (error == EAGAIN || error == EWOULDBLOCK) {
+    bool non_blocking = timeout_ && timeout_->count() == 0;
+    if ((error == EAGAIN || error == EWOULDBLOCK) && !non_blocking) {
         throw_system_error(ETIMEDOUT, call, "(timed out)");
     }
     throw_system_error(error, call);
 }
-
-}  // namespace
 
 // [socket-open]
 Socket Socket::open(int family, int type) {
@@ -105,19 +110,54 @@ std::size_t Socket::recv(std::span<char> buffer, int flags) {
 }
 
 // [send-all]
-void Socket::send_all(std::string_view data) {
+void Socket::send_all(std::string_view data, std::size_t* sent) {
+    // A positive timeout bounds the whole call (Python's sendall() since
+    // 3.5). SO_SNDTIMEO would bound each send() alone, and a peer reading
+    // a byte a second lets every send() take a little: the call would
+    // never end. So with a deadline, send() never blocks (MSG_DONTWAIT)
+    // and the waiting is done here, in poll(), against the deadline.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (timeout_ && timeout_->count() > 0) {
+        deadline = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(*timeout_);
+    }
+    int flags = MSG_NOSIGNAL | (deadline ? MSG_DONTWAIT : 0);
     // send() may take only part of the data (a full socket buffer, a
     // signal): keep going from where it stopped, as Python's sendall().
     while (!data.empty()) {
-        auto sent = retry_on_eintr(
-            [&] { return ::send(fd(), data.data(), data.size(), MSG_NOSIGNAL); });
-        if (sent < 0) {
+        auto written = retry_on_eintr([&] { return ::send(fd(), data.data(), data.size(), flags); });
+        if (written < 0 && deadline && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            wait_writable(*deadline);
+            continue;
+        }
+        if (written < 0) {
             throw_io_error("send");
         }
-        data.remove_prefix(static_cast<std::size_t>(sent));
+        data.remove_prefix(static_cast<std::size_t>(written));
+        if (sent) {
+            *sent += static_cast<std::size_t>(written);
+        }
     }
 }
 // [send-all]
+
+void Socket::wait_writable(std::chrono::steady_clock::time_point deadline) {
+    while (true) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            throw_system_error(ETIMEDOUT, "send", "(timed out)");
+        }
+        pollfd watch{fd(), POLLOUT, 0};
+        int ready = ::poll(&watch, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+        if (ready > 0) {
+            return;  // writable, or an error that the next send() will report
+        }
+        if (ready < 0 && errno != EINTR) {
+            throw_system_error("poll");
+        }
+    }
+}
 
 std::pair<std::size_t, Address> Socket::recvfrom(std::span<char> buffer, int flags) {
     Address sender;
@@ -137,7 +177,8 @@ void Socket::sendto(std::string_view data, const Address& address) {
         return ::sendto(fd(), data.data(), data.size(), MSG_NOSIGNAL, address.data(), address.size());
     });
     if (sent < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        bool non_blocking = timeout_ && timeout_->count() == 0;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && !non_blocking) {
             throw_system_error(ETIMEDOUT, "sendto", address.to_string() + " (timed out)");
         }
         throw_system_error("sendto", address.to_string());
@@ -173,13 +214,20 @@ void Socket::set_timeout(std::optional<Seconds> timeout) {
         throw std::invalid_argument{"set_timeout: the timeout must be zero or positive, not " +
                                     std::to_string(timeout->count()) + " s"};
     }
-    timeval limit{};  // all zero: block forever
     // Beyond any time_t (infinity, 1e300 s) is forever too; converting it
     // would overflow.
     if (timeout && *timeout >= Seconds{1e9}) {
         timeout.reset();
     }
-    if (timeout) {
+    // Zero is Python's non-blocking mode: O_NONBLOCK, and no kernel timeouts.
+    bool non_blocking = timeout && timeout->count() == 0;
+    int flags = ::fcntl(fd(), F_GETFL);
+    if (flags < 0 ||
+        ::fcntl(fd(), F_SETFL, non_blocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0) {
+        throw_system_error("fcntl");
+    }
+    timeval limit{};  // all zero: block forever
+    if (timeout && !non_blocking) {
         double whole = 0;
         double fraction = std::modf(timeout->count(), &whole);
         limit.tv_sec = static_cast<time_t>(whole);
@@ -193,6 +241,7 @@ void Socket::set_timeout(std::optional<Seconds> timeout) {
             throw_system_error("setsockopt");
         }
     }
+    timeout_ = timeout;
 }
 
 namespace {

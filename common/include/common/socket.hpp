@@ -78,10 +78,17 @@ public:
     std::size_t recv(std::span<char> buffer, int flags = 0);
     /// \brief Sends all of \p data, however many `send(2)` calls it takes:
     /// Python's `sendall()`.
+    ///
+    /// With a timeout (set_timeout()), the timeout bounds the whole call, as
+    /// it has in Python since 3.5: a peer that reads a byte now and then
+    /// cannot keep the call alive past it.
     /// \param data the bytes to send
+    /// \param sent if given, counts the bytes sent, and is right also when
+    ///        the call throws. Python has no way to tell; a buffered writer
+    ///        needs it, so that a second try never sends a byte twice.
     /// \throws std::system_error e.g. `EPIPE` when the peer has gone (never
-    ///         a SIGPIPE)
-    void send_all(std::string_view data);
+    ///         a SIGPIPE), `std::errc::timed_out` when the timeout ran out
+    void send_all(std::string_view data, std::size_t* sent = nullptr);
     /// \brief `recvfrom(2)`: one datagram into \p buffer and who sent it.
     /// \param buffer where to store the datagram; the rest of a longer one
     ///        is lost
@@ -109,16 +116,23 @@ public:
     /// \param name  e.g. `SO_REUSEADDR`, `SO_ERROR`
     /// \return the option's value
     [[nodiscard]] int get_option(int level, int name) const;
-    /// \brief Limits how long recv() and send_all() may block (SO_RCVTIMEO,
-    /// SO_SNDTIMEO), as Python's `settimeout()`; `std::nullopt` blocks forever.
+    /// \brief Limits how long calls may block, as Python's `settimeout()`;
+    /// `std::nullopt` blocks forever.
     ///
+    /// A positive limit bounds each recv(), accept() and sendto() (the
+    /// kernel's SO_RCVTIMEO and SO_SNDTIMEO) and the whole of a send_all().
     /// A call that runs out of time throws `std::system_error` with
-    /// `std::errc::timed_out`. Zero does not wait at all (Python's
-    /// `settimeout(0)`); a limit beyond 10⁹ s is no limit.
+    /// `std::errc::timed_out`. Zero makes the socket non-blocking, as
+    /// Python's `settimeout(0)` does: a call that would have to wait throws
+    /// at once with `std::errc::operation_would_block` (Python's
+    /// `BlockingIOError`). A limit beyond 10⁹ s is no limit.
     /// \param timeout the longest a single call may wait
     /// \throws std::invalid_argument for a negative or NaN timeout, which
     ///         Python's `settimeout()` refuses with `ValueError`
     void set_timeout(std::optional<Seconds> timeout);
+    /// \brief The limit set_timeout() set: Python's `gettimeout()`.
+    /// \return the limit, or `std::nullopt` for a blocking socket
+    [[nodiscard]] std::optional<Seconds> timeout() const noexcept { return timeout_; }
 
     /// \brief `getsockname(2)`: where this socket is bound.
     /// \return the local address, with the real port after binding port 0
@@ -128,7 +142,11 @@ public:
     [[nodiscard]] Address peer_address() const;
 
 private:
+    [[noreturn]] void throw_io_error(std::string_view call) const;
+    void wait_writable(std::chrono::steady_clock::time_point deadline);
+
     FileDescriptor fd_;
+    std::optional<Seconds> timeout_;  // as set_timeout() left it
 };
 
 }  // namespace sockserv::common
