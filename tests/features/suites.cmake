@@ -80,6 +80,9 @@ course_feature_suite(OptionsBeforeBinding         HEADER bind_options_suite.hpp 
 course_feature_suite(DatagramOptionsBeforeBinding HEADER bind_options_suite.hpp FROM ch03 OVER Datagram)
 course_feature_suite(ListenBacklog                HEADER bind_options_suite.hpp FROM ch03 OVER Stream)
 
+# Chapter 4: buffered streams. (Reader and writer suites: helper A; handler
+# suites: helper B. Each adds its own lines below this comment.)
+
 # course_chapter_tests(SOURCES ...): see above. The chapter is the folder's
 # name (tests/ch03 -> ch03).
 function(course_chapter_tests)
