@@ -359,6 +359,11 @@ class CommandTest(unittest.TestCase):
         # The first chapter's copy carries the second's name: no line or
         # folder differs by the name alone.
         self.assertNotIn("include/ch01", out)
+        # A reference to the book's Part 1 is the same text in both
+        # chapters: the renaming must not turn one side into part-ch02.
+        changed = [line for line in out.splitlines()
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        self.assertFalse([line for line in changed if "ref " in line], changed)
 
     def test_colours_on_a_terminal_only_without_no_color(self):
         status, text = self.course.run_on_terminal("list")

@@ -1,5 +1,6 @@
 """What one chapter changed in the server: the lesson, as one diff."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -20,14 +21,19 @@ def add_arguments(parser):
 def _rename(folder, old, new):
     """Each chapter names itself (include/ch01/, namespace sockserv::ch01), so
     a plain diff would show every file as changed. Calling the first
-    chapter's copy by the second's name leaves only what really changed."""
+    chapter's copy by the second's name leaves only what really changed.
+    The book's anchors are left alone (`\\ref part-ch03`, `\\ref
+    ch03-lifecycle`): those name a part of the book, which a later chapter
+    still cites, not the chapter's code."""
     if (folder / "include" / old).is_dir():
         (folder / "include" / old).rename(folder / "include" / new)
+    own_name = re.compile(rb"(?<!part-)" + re.escape(old.encode()) + rb"(?!-)")
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            if old.encode() in data:
-                path.write_bytes(data.replace(old.encode(), new.encode()))
+            renamed = own_name.sub(new.encode(), data)
+            if renamed != data:
+                path.write_bytes(renamed)
 
 
 def run(course, args):
