@@ -82,6 +82,11 @@ course_feature_suite(ListenBacklog                HEADER bind_options_suite.hpp 
 
 # Chapter 4: buffered streams. (Reader and writer suites: helper A; handler
 # suites: helper B. Each adds its own lines below this comment.)
+course_feature_suite(StreamHandler                   HEADER stream_handler_suite.hpp   FROM ch04 OVER Stream)
+course_feature_suite(StreamHandlerOverTcp            HEADER stream_handler_suite.hpp   FROM ch04 OVER Tcp)
+course_feature_suite(StreamHandlerOverUnixStream     HEADER stream_handler_suite.hpp   FROM ch04 OVER UnixStream)
+course_feature_suite(DatagramHandler                 HEADER datagram_handler_suite.hpp FROM ch04 OVER Datagram)
+course_feature_suite(DatagramHandlerOverUnixDatagram HEADER datagram_handler_suite.hpp FROM ch04 OVER UnixDatagram)
 
 # course_chapter_tests(SOURCES ...): see above. The chapter is the folder's
 # name (tests/ch03 -> ch03).
