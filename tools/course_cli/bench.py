@@ -1,10 +1,22 @@
-"""Time each chapter's TCPServer against a hand-written C server."""
+"""Time each chapter's TCPServer against a hand-written C server, and run
+the benchmarks a chapter brings of its own (chapter 4: its files, line by
+line, against raw recv/send)."""
 
 from . import output
 from .output import CourseError, UsageError
 
 NAME = "bench"
 USAGE = "./course bench [chNN]"
+
+# A chapter's own benchmark: the target (a program in build/bin), what it
+# times, and its arguments. Repetitions taken in turns (random interleaving)
+# so that a change in the machine's load hits every variant alike.
+CHAPTER_BENCHMARKS = {
+    "ch04": ("line_bench",
+             "Chapter 4's rfile and wfile, line by line, against raw recv/send (bench/line_bench.cpp)",
+             ["--benchmark_repetitions=10", "--benchmark_enable_random_interleaving=true",
+              "--benchmark_report_aggregates_only=true"]),
+}
 
 
 def add_arguments(parser):
@@ -30,10 +42,18 @@ def run(course, args):
         if build.has_target(f"{chapter.id}_echo_server"):
             targets.append(f"{chapter.id}_echo_server")
             servers.append(f"{chapter.id}={build.dir}/bin/{chapter.id}_echo_server")
+    own = [CHAPTER_BENCHMARKS[c.id] for c in chapters
+           if c.id in CHAPTER_BENCHMARKS and build.has_target(CHAPTER_BENCHMARKS[c.id][0])]
+    targets += [target for target, _, _ in own]
     build.build(*targets)
     output.step("Each chapter's TCPServer against a hand-written C server (bench/c_echo_server.c)")
     output.note("timings need a quiet machine: close what else is running, and compare runs, "
                 "not single numbers")
-    return output.show_run([build.dir / "bin" / "echo_load", "--benchmark_repetitions=5",
-                            "--benchmark_report_aggregates_only=true", *servers],
-                           check=False, cwd=course.root)
+    status = output.show_run([build.dir / "bin" / "echo_load", "--benchmark_repetitions=5",
+                              "--benchmark_report_aggregates_only=true", *servers],
+                             check=False, cwd=course.root)
+    for target, what, arguments in own:
+        output.step(what)
+        status = output.show_run([build.dir / "bin" / target, *arguments],
+                                 check=False, cwd=course.root) or status
+    return status
