@@ -253,13 +253,15 @@ class CommandTest(unittest.TestCase):
         self.assertUsageError(["solution", "ch01"], "usage: ./course solution chNN NAME")
         self.assertUsageError(["reset", "ch01", "--force"], "--force")
         self.assertUsageError(["list", "extra"], "usage: ./course list")
+        self.assertUsageError(["fuzz", "soon"], "'soon' is not a number of seconds")
+        self.assertUsageError(["fuzz", "0"], "SECONDS must be 1 or more")
 
     def test_help(self):
         for args in ([], ["help"], ["--help"]):
             status, out, _ = self.course.run(*args)
             self.assertEqual(status, 0)
             for command in ("setup", "test", "check", "hint", "solution", "reset", "demo",
-                            "diff", "docs", "bench", "list"):
+                            "diff", "docs", "bench", "fuzz", "list"):
                 self.assertIn(f"./course {command}", out)
 
     def test_chapter_spellings(self):

@@ -11,13 +11,13 @@ import os
 import signal
 import sys
 
-from . import (bench, check, demo, diff, docs, hint, list as list_command, reset, setup,
+from . import (bench, check, demo, diff, docs, fuzz, hint, list as list_command, reset, setup,
                solution, test)
 from .context import Course, default_root
 from .output import CourseError, UsageError, bold, error
 
 COMMANDS = {module.NAME: module for module in (
-    setup, test, check, hint, solution, reset, demo, diff, docs, bench, list_command)}
+    setup, test, check, hint, solution, reset, demo, diff, docs, bench, fuzz, list_command)}
 
 HELP_WORDS = ("help", "-h", "--help")
 
@@ -46,6 +46,8 @@ def help_text():
   ./course diff chNN chMM    what changed from one chapter to another: the lesson
   ./course docs              build the docs site and print where to open it
   ./course bench [chNN]      time the demos (all, or one chapter's) against a C server
+  ./course fuzz [SECONDS]    fuzz the buffered reader (chapter 4 on) with libFuzzer for
+                             SECONDS (300 unless told); ./course test runs it for 30
   ./course list              the chapters and exercises, with your progress
 
 Chapters can be written ch01, ch1, 01 or 1; ch00 is Part 0, the socket layer in

@@ -25,6 +25,7 @@ PACKAGES = [
     "python3", "netcat-openbsd", "socat",                 # this command, the demos' clients
     "git",                                                # reset
     "libbenchmark-dev",                                   # ./course bench
+    "clang-14", "libclang-rt-14-dev", "libfuzzer-14-dev",  # ./course fuzz, and its 30 s in test
 ]
 
 
