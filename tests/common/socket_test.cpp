@@ -1,9 +1,14 @@
-// Socket: the move-only handle, send_all(), timeouts, SIGPIPE, EINTR, and
+// Socket: the move-only handle, send_all() (its total deadline and its
+// count of bytes sent), timeouts (zero: non-blocking), SIGPIPE, EINTR, and
 // errors that name the call and the address.
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,6 +18,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -55,6 +61,29 @@ std::string read_to_end(Socket& socket) {
     char buffer[64 * 1024];
     while (std::size_t received = socket.recv(buffer)) {
         all.append(buffer, received);
+    }
+    return all;
+}
+
+// What has arrived at `socket` and not been read, at most `most` bytes,
+// without waiting: "" when nothing is there.
+std::string take_what_arrived(Socket& socket,
+                              std::size_t most = std::numeric_limits<std::size_t>::max()) {
+    std::string all;
+    char buffer[64 * 1024];
+    while (all.size() < most) {
+        auto received = ::recv(socket.fd(), buffer, std::min(sizeof buffer, most - all.size()),
+                               MSG_DONTWAIT);
+        if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        }
+        if (received < 0) {
+            throw std::system_error(errno, std::system_category(), "recv");
+        }
+        if (received == 0) {
+            break;  // the end of the stream
+        }
+        all.append(buffer, static_cast<std::size_t>(received));
     }
     return all;
 }
@@ -195,8 +224,8 @@ TEST(Socket, ASendAllThatWaitsTooLongThrowsTimedOut) {
 
 TEST(Socket, AZeroTimeoutFailsAtOnceRatherThanBlockingForever) {
     // A zero timeval means "no limit" to the kernel; Python's settimeout(0)
-    // means "do not wait": a non-blocking socket, whose recv with nothing
-    // there fails with EWOULDBLOCK (Python's BlockingIOError), not a timeout.
+    // means "do not wait": a non-blocking socket, whose calls that would
+    // have to wait raise BlockingIOError, not a timeout.
     auto [quiet, listening] = socket_pair();
     listening.set_timeout(0s);
     char buffer[16];
@@ -216,6 +245,164 @@ TEST(Socket, AZeroTimeoutFailsAtOnceRatherThanBlockingForever) {
     }
 }
 
+// Whether the descriptor is in non-blocking mode (O_NONBLOCK).
+bool non_blocking(const Socket& socket) {
+    int flags = ::fcntl(socket.fd(), F_GETFL);
+    EXPECT_GE(flags, 0);
+    return (flags & O_NONBLOCK) != 0;
+}
+
+TEST(Socket, AZeroTimeoutCanBeUndone) {
+    // Python: settimeout(0) then settimeout(t) or settimeout(None) gives a
+    // socket that waits again, with or without a limit.
+    auto [sender, receiver] = socket_pair();
+    receiver.set_timeout(0s);
+    ASSERT_TRUE(non_blocking(receiver));
+    char buffer[16];
+
+    receiver.set_timeout(50ms);
+    EXPECT_FALSE(non_blocking(receiver));
+    auto start = std::chrono::steady_clock::now();
+    try {
+        receiver.recv(buffer);
+        FAIL() << "recv returned with nothing sent";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms) << "gave up before the timeout";
+
+    receiver.set_timeout(std::nullopt);
+    EXPECT_FALSE(non_blocking(receiver));
+    std::promise<pid_t> receiver_thread;
+    std::string received;
+    test::BackgroundCall receiving{[&receiver = receiver, &receiver_thread, &received] {
+        receiver_thread.set_value(test::current_thread_id());
+        char bytes[16];
+        received.assign(bytes, receiver.recv(bytes));
+    }};
+    // A recv() that failed at once would have left the call: it is seen
+    // waiting in it only if the socket blocks again.
+    EXPECT_TRUE(test::wait_until_in_syscall(receiver_thread.get_future().get(), {SYS_recvfrom}))
+        << "recv did not wait for data";
+    sender.send_all("awaited");
+    receiving.get();
+    EXPECT_EQ(received, "awaited");
+}
+
+TEST(Socket, SendAllOnANonBlockingSocketFailsOnceTheBuffersAreFull) {
+    // Python's sendall() on a non-blocking socket raises BlockingIOError;
+    // `sent` says how much went out before.
+    auto [sender, idle] = socket_pair();
+    sender.set_timeout(0s);
+    const std::string data = patterned(16 * 1024 * 1024);
+    std::size_t sent = 0;
+
+    try {
+        sender.send_all(data, &sent);
+        FAIL() << "16 MiB fit into the socket buffers";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::operation_would_block) << error.what();
+    }
+
+    EXPECT_GT(sent, 0u);
+    std::string received = take_what_arrived(idle);
+    EXPECT_EQ(received.size(), sent);
+    EXPECT_TRUE(received == data.substr(0, sent)) << "the bytes arrived changed";
+}
+
+TEST(Socket, SentCountsTheBytesThatWentOutAlsoWhenSendAllThrows) {
+    // A buffered writer that retries must not send a byte twice: `sent`
+    // must be exactly what the peer can read.
+    auto [sender, idle] = socket_pair();
+    sender.set_timeout(100ms);
+    const std::string data = patterned(16 * 1024 * 1024);
+    std::size_t sent = 0;
+
+    try {
+        sender.send_all(data, &sent);
+        FAIL() << "16 MiB fit into the socket buffers";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    }
+
+    EXPECT_GT(sent, 0u) << "nothing was counted, yet the buffers hold bytes";
+    std::string received = take_what_arrived(idle);
+    EXPECT_EQ(received.size(), sent);
+    EXPECT_TRUE(received == data.substr(0, sent)) << "the bytes arrived changed";
+}
+
+TEST(Socket, SentCountsEveryByteWhenSendAllSucceeds) {
+    auto [sender, receiver] = socket_pair();
+    sender.set_timeout(test::default_timeout);
+    std::size_t sent = 0;
+
+    sender.send_all("twelve bytes", &sent);
+    sender.send_all("", &sent);
+
+    EXPECT_EQ(sent, 12u);
+    EXPECT_EQ(take_what_arrived(receiver), "twelve bytes");
+}
+
+TEST(Socket, ASendAllTimeoutIsATotalDeadlineNotALimitPerSend) {
+    // The peer reads 64 KiB every 50 ms: each send() makes progress well
+    // within the 0.3 s, so a limit per send() (SO_SNDTIMEO alone) would let
+    // 64 MiB go on for most of a minute. Python's sendall() since 3.5, and
+    // send_all(), give up when the 0.3 s have passed since the call began.
+    // The reader gives up after 5 s and closes, so that a regression fails
+    // in bounded time (with EPIPE, not timed_out).
+    auto [sender, reader] = socket_pair();
+    const std::string data = patterned(64 * 1024 * 1024);
+    std::mutex mutex;
+    std::condition_variable stop_changed;
+    bool stop = false;
+    bool reader_gave_up = false;
+    std::string received;
+    test::BackgroundCall reading{
+        [&reader = reader, &mutex, &stop_changed, &stop, &reader_gave_up, &received] {
+            const auto give_up_at = std::chrono::steady_clock::now() + 5s;
+            std::unique_lock lock{mutex};
+            // The pause between reads is the point: a slow reader, not a
+            // wait for something to happen.
+            while (!stop_changed.wait_for(lock, 50ms, [&stop] { return stop; })) {
+                if (std::chrono::steady_clock::now() >= give_up_at) {
+                    reader_gave_up = true;
+                    break;
+                }
+                received += take_what_arrived(reader, 64 * 1024);
+            }
+            if (!reader_gave_up) {
+                received += take_what_arrived(reader);
+            }
+            reader.close();
+        },
+        "the slow reader"};
+    sender.set_timeout(300ms);
+    std::size_t sent = 0;
+    const auto start = std::chrono::steady_clock::now();
+
+    std::optional<std::system_error> failure;
+    try {
+        sender.send_all(data, &sent);
+    } catch (const std::system_error& error) {
+        failure = error;
+    }
+    const auto took = std::chrono::steady_clock::now() - start;
+    {
+        std::lock_guard lock{mutex};
+        stop = true;
+        ASSERT_FALSE(reader_gave_up) << "send_all() outlasted the reader's 5 s: no total deadline";
+    }
+    stop_changed.notify_all();
+    reading.get();
+
+    ASSERT_TRUE(failure) << "64 MiB went out at 64 KiB every 50 ms within 0.3 s";
+    EXPECT_EQ(failure->code(), std::errc::timed_out) << failure->what();
+    EXPECT_GE(took, 250ms) << "gave up before the deadline";
+    EXPECT_LT(took, 3s) << "the deadline was not kept";
+    EXPECT_EQ(received.size(), sent) << "`sent` is not what the peer received";
+    EXPECT_TRUE(received == data.substr(0, sent)) << "the bytes arrived changed";
+}
+
 // The receive timeout the kernel holds for socket, in seconds (0: none).
 double receive_timeout(const Socket& socket) {
     timeval limit{};
@@ -232,6 +419,30 @@ TEST(Socket, SetTimeoutGivesTheKernelTheLimit) {
 
     socket.set_timeout(std::nullopt);
     EXPECT_EQ(receive_timeout(socket), 0.0) << "no limit is a zero timeval";
+}
+
+TEST(Socket, TimeoutReportsWhatSetTimeoutSet) {
+    // Python's gettimeout(): None for a blocking socket, 0.0 for a
+    // non-blocking one, the limit otherwise.
+    auto socket = Socket::open(AF_INET, SOCK_STREAM);
+    EXPECT_EQ(socket.timeout(), std::nullopt) << "a new socket blocks";
+
+    socket.set_timeout(common::Seconds{2.5});
+    EXPECT_EQ(socket.timeout(), common::Seconds{2.5});
+
+    socket.set_timeout(0s);
+    EXPECT_EQ(socket.timeout(), common::Seconds{0}) << "zero is non-blocking, not \"no limit\"";
+
+    socket.set_timeout(std::nullopt);
+    EXPECT_EQ(socket.timeout(), std::nullopt);
+
+    socket.set_timeout(1500ms);
+    EXPECT_EQ(socket.timeout(), common::Seconds{1.5});
+    EXPECT_THROW(socket.set_timeout(common::Seconds{-1}), std::invalid_argument);
+    EXPECT_EQ(socket.timeout(), common::Seconds{1.5}) << "a refused timeout changed it";
+
+    socket.set_timeout(common::Seconds{std::numeric_limits<double>::infinity()});
+    EXPECT_EQ(socket.timeout(), std::nullopt) << "no limit is no limit, however it is written";
 }
 
 TEST(Socket, AnInfiniteTimeoutMeansNoLimit) {
