@@ -80,8 +80,10 @@ course_feature_suite(OptionsBeforeBinding         HEADER bind_options_suite.hpp 
 course_feature_suite(DatagramOptionsBeforeBinding HEADER bind_options_suite.hpp FROM ch03 OVER Datagram)
 course_feature_suite(ListenBacklog                HEADER bind_options_suite.hpp FROM ch03 OVER Stream)
 
-# Chapter 4: buffered streams. (Reader and writer suites: helper A; handler
-# suites: helper B. Each adds its own lines below this comment.)
+# Chapter 4: buffered streams.
+course_feature_suite(BufferedReader    HEADER buffered_reader_suite.hpp FROM ch04 OVER Tcp)
+course_feature_suite(SocketIO          HEADER buffered_reader_suite.hpp FROM ch04 OVER Tcp)
+course_feature_suite(SocketWriter      HEADER socket_writer_suite.hpp   FROM ch04 OVER Tcp)
 course_feature_suite(StreamHandler                   HEADER stream_handler_suite.hpp   FROM ch04 OVER Stream)
 course_feature_suite(StreamHandlerOverTcp            HEADER stream_handler_suite.hpp   FROM ch04 OVER Tcp)
 course_feature_suite(StreamHandlerOverUnixStream     HEADER stream_handler_suite.hpp   FROM ch04 OVER UnixStream)
