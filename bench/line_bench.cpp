@@ -197,30 +197,28 @@ void round_trip(benchmark::State& state, const Variant& variant) {
     ServerThread server{variant.factory};
     std::string failure;
     double server_cpu = 0;
-    {
+    try {
         common::Socket client = connect_to(server.address());
         std::array<char, answer_line.size()> answer;
         server_cpu = -server.cpu_seconds();
-        try {
-            for (auto _ : state) {
-                client.send_all(request_line);
-                std::size_t have = 0;
-                while (have < answer.size()) {
-                    std::size_t n = client.recv(std::span{answer}.subspan(have));
-                    if (n == 0) {
-                        throw std::runtime_error("the server closed the connection");
-                    }
-                    have += n;
+        for (auto _ : state) {
+            client.send_all(request_line);
+            std::size_t have = 0;
+            while (have < answer.size()) {
+                std::size_t n = client.recv(std::span{answer}.subspan(have));
+                if (n == 0) {
+                    throw std::runtime_error("the server closed the connection");
                 }
-                if (std::string_view{answer.data(), answer.size()} != answer_line) {
-                    throw std::runtime_error("wrong answer");
-                }
+                have += n;
             }
-        } catch (const std::exception& error) {
-            failure = error.what();
+            if (std::string_view{answer.data(), answer.size()} != answer_line) {
+                throw std::runtime_error("wrong answer");
+            }
         }
         server_cpu += server.cpu_seconds();  // the handler now waits for the next line
-    }  // closed: the handler reads the end of the stream and returns
+    } catch (const std::exception& error) {
+        failure = error.what();
+    }  // the client is closed: the handler reads the end of the stream and returns
     if (!failure.empty()) {
         state.SkipWithError(failure.c_str());
     }
@@ -267,7 +265,7 @@ void pipelined(benchmark::State& state, const Variant& variant, std::size_t line
     ServerThread server{variant.factory};
     std::string failure;
     double server_cpu = 0;
-    {
+    try {
         common::Socket client = connect_to(server.address());
         server_cpu = -server.cpu_seconds();
         for (auto _ : state) {
@@ -283,7 +281,7 @@ void pipelined(benchmark::State& state, const Variant& variant, std::size_t line
                 receive_answers(client, lines);
             } catch (const std::exception& error) {
                 failure = error.what();
-                client.shutdown(SHUT_RDWR);  // a sender stuck in send() fails now
+                ::shutdown(client.fd(), SHUT_RDWR);  // a sender stuck in send() fails now
             }
             sender.join();
             if (failure.empty() && !send_failure.empty()) {
@@ -294,6 +292,8 @@ void pipelined(benchmark::State& state, const Variant& variant, std::size_t line
             }
         }
         server_cpu += server.cpu_seconds();
+    } catch (const std::exception& error) {
+        failure = error.what();  // connecting failed
     }
     if (!failure.empty()) {
         state.SkipWithError(failure.c_str());
