@@ -33,6 +33,8 @@
 /// load hits all of them alike.
 
 #include <benchmark/benchmark.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -71,12 +73,20 @@ constexpr std::string_view request_line = "hello world 123456\n";
 constexpr std::string_view answer_line = "HELLO WORLD 123456\n";
 constexpr std::size_t kib64 = 64 * 1024;
 
+// nagle_note: every socket here has TCP_NODELAY. With Nagle's algorithm,
+// the last small segment of a run may wait for the peer's delayed ACK,
+// 40 ms on Linux: a timer, not work, and as long as the ceiling's whole
+// pipelined run. It struck about one run in three, so that every variant's
+// times fell in two clusters 40 ms apart.
+
 // [ceiling-handler]
 /// The ceiling: bytes in, bytes out, 64 KiB at a time. It never looks for
 /// a line, so it answers a line as soon as any of it arrives.
 class RawUpperCaseEcho : public ch04::BaseRequestHandler {
 public:
     using BaseRequestHandler::BaseRequestHandler;
+
+    void setup() override { request.socket().set_option(IPPROTO_TCP, TCP_NODELAY, 1); }
 
     void handle() override {
         std::vector<char> buffer(kib64);
@@ -99,6 +109,7 @@ public:
         : StreamRequestHandler(request, std::move(client_address), server) {
         rbufsize = ReadBufferSize;
         wbufsize = WriteBufferSize;
+        disable_nagle_algorithm = true;  // see nagle_note
     }
 
     void handle() override {
@@ -182,6 +193,7 @@ common::Socket connect_to(const common::Address& server) {
     common::Socket client = common::Socket::open(server.family(), SOCK_STREAM);
     // A server that stops answering fails the run instead of hanging it.
     client.set_timeout(common::Seconds{10});
+    client.set_option(IPPROTO_TCP, TCP_NODELAY, 1);  // see nagle_note
     client.connect(server);
     return client;
 }
@@ -326,18 +338,22 @@ public:
     }
 
     /// The table: for each variant and mode, the median lines/s and its
-    /// ratio to the ceiling's, and the server's CPU time per line.
+    /// ratio to the ceiling's, and the server's CPU time per line and its
+    /// multiple of the ceiling's.
     void print(const std::vector<std::string>& modes,
                const std::map<std::string, std::size_t>& lines) const {
-        std::cout << "\nMedians of the repetitions. ratio: lines/s as a fraction of the ceiling's\n"
-                     "in the same mode (1.00: as fast as raw recv/send). server ns/line: the\n"
-                     "server thread's CPU time per line, whatever else the machine was doing.\n\n";
+        std::cout << "\nMedians of the repetitions, each variant beside the ceiling of its mode:\n"
+                     "  ratio           lines/s as a fraction of the ceiling's (1.00: as fast as\n"
+                     "                  raw recv/send); it moves with the machine's load\n"
+                     "  server ns/line  CPU time of the server's thread per line, and its multiple\n"
+                     "                  of the ceiling's: what the handler costs, whatever the load\n\n";
         std::cout << std::left << std::setw(16) << "variant" << std::setw(12) << "mode"
                   << std::right << std::setw(10) << "lines/run" << std::setw(6) << "runs"
                   << std::setw(14) << "lines/s" << std::setw(8) << "ratio" << std::setw(16)
-                  << "server ns/line" << '\n';
+                  << "server ns/line" << std::setw(8) << "x" << '\n';
         for (const std::string& mode : modes) {
             std::optional<double> ceiling = median(mode + "/ceiling", "lines/s");
+            std::optional<double> ceiling_cpu = median(mode + "/ceiling", "server_ns/line");
             for (const Variant& variant : variants()) {
                 std::string name = mode + "/" + variant.name;
                 std::optional<double> rate = median(name, "lines/s");
@@ -348,15 +364,21 @@ public:
                     std::cout << std::setw(14) << "not run" << '\n';  // filtered out, or failed
                     continue;
                 }
-                std::cout << std::setw(14) << std::fixed << std::setprecision(0) << *rate;
-                std::cout << std::setw(8) << std::setprecision(2);
+                std::cout << std::fixed << std::setw(14) << std::setprecision(0) << *rate
+                          << std::setw(8) << std::setprecision(2);
                 if (ceiling) {
                     std::cout << *rate / *ceiling;
                 } else {
                     std::cout << "-";
                 }
                 if (std::optional<double> cpu = median(name, "server_ns/line")) {
-                    std::cout << std::setw(16) << std::setprecision(0) << *cpu;
+                    std::cout << std::setw(16) << std::setprecision(0) << *cpu << std::setw(8)
+                              << std::setprecision(1);
+                    if (ceiling_cpu && *ceiling_cpu > 0) {
+                        std::cout << *cpu / *ceiling_cpu;
+                    } else {
+                        std::cout << "-";
+                    }
                 }
                 std::cout << '\n';
             }
