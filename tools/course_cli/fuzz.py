@@ -95,6 +95,20 @@ def _summary(log_text):
             f"corpus {fields.get('corp', '?')} (inputs/bytes)")
 
 
+def _report(log_text):
+    """The lines of a failed run's log worth showing: what came after
+    libFuzzer's last progress line, without its INFO lines. When the target
+    itself reported a mismatch before aborting, its words are the report
+    and the stack of the abort is noise; a sanitizer's report keeps its stack."""
+    lines = log_text.splitlines()
+    first = max((i + 1 for i, line in enumerate(lines) if re.match(r"#\d+\s", line)), default=0)
+    lines = [line for line in lines[first:] if not line.startswith("INFO:")]
+    signal = next((i for i, line in enumerate(lines) if "ERROR: libFuzzer: deadly signal" in line), None)
+    if signal:  # not None, and the target said something first
+        return lines[:signal + 1]
+    return lines[:40]
+
+
 def fuzz_one(course, program, target, seconds):
     """Runs one target for a time; whether it found nothing."""
     work = course.root / "build-fuzz" / "fuzz" / program.name
@@ -130,12 +144,7 @@ def fuzz_one(course, program, target, seconds):
         print(red(f"  libFuzzer did not stop within {seconds + 120} s"))
     else:
         print(red(f"  libFuzzer stopped with status {status}") + "; what it said last:")
-        # What came after libFuzzer's last progress line: the target's own
-        # report, or the sanitizer's, and the stack; not the hundreds of
-        # progress lines before it.
-        lines = text.splitlines()
-        first = max((i + 1 for i, line in enumerate(lines) if re.match(r"#\d+\s", line)), default=0)
-        for line in lines[first:first + 40]:
+        for line in _report(text):
             print(f"    {line}")
     for crash in found:
         print(f"  {bold('input that failed')}: {rel(str(crash))}")
