@@ -37,11 +37,8 @@ public:
     }
 
     void handle() override {
-        while (true) {
-            std::string line = rfile.readline(max_line);
-            if (line.empty()) {
-                return;  // the client closed its side, and every byte is answered
-            }
+        std::string line;  // one string for every line: no allocation per line
+        while (rfile.readline_into(line, max_line)) {
             common::ascii_upper(line);
             wfile.write(line);
             // The next readline() may wait for the client, and the client may
@@ -50,6 +47,8 @@ public:
                 wfile.flush();
             }
         }
+        // readline_into() returned false: the client closed its side, and
+        // every byte it sent has been answered.
     }
 };
 // [echo-handler]

@@ -81,10 +81,10 @@ std::size_t BufferedReader::take(std::string& into, std::size_t count) {
 }
 
 // [readline]
-std::string BufferedReader::readline(std::optional<std::size_t> limit) {
+bool BufferedReader::readline_into(std::string& line, std::optional<std::size_t> limit) {
     check_open();
+    line.clear();
     const std::size_t most = limit.value_or(std::string::npos);
-    std::string line;
     while (line.size() < most) {
         if (start_ == end_ && !fill()) {
             break;  // the stream ended: return what there is, maybe nothing
@@ -98,9 +98,15 @@ std::string BufferedReader::readline(std::optional<std::size_t> limit) {
         }
         take(line, held.size());
     }
-    return line;
+    return !line.empty();
 }
 // [readline]
+
+std::string BufferedReader::readline(std::optional<std::size_t> limit) {
+    std::string line;
+    readline_into(line, limit);
+    return line;
+}
 
 std::string BufferedReader::read(std::size_t size) {
     check_open();
@@ -161,8 +167,7 @@ void BufferedReader::close() noexcept {
 }
 
 BufferedReader::LineIterator& BufferedReader::LineIterator::operator++() {
-    line_ = reader_->readline();
-    if (line_.empty()) {
+    if (!reader_->readline_into(line_)) {
         reader_ = nullptr;  // Python's StopIteration
     }
     return *this;

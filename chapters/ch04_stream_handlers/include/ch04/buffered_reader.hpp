@@ -86,6 +86,18 @@ public:
     /// \throws std::logic_error when the reader is closed, and whatever the
     ///         source throws (std::system_error from a socket)
     std::string readline(std::optional<std::size_t> limit = std::nullopt);
+    /// \brief readline() into a string of yours: no allocation per line.
+    ///
+    /// Not in Python, where every line is a new `bytes` object. In C++ a
+    /// new `std::string` longer than its small-string space (15 bytes in
+    /// libstdc++) is a `malloc` and a `free` per line: at millions of lines
+    /// a second, the largest cost left once the system calls are few.
+    /// Reusing one string keeps its memory from line to line
+    /// (\ref ch04-allocation).
+    /// \param line  replaced by the line read (its capacity is kept)
+    /// \param limit as for readline()
+    /// \return false at the end of the stream (\p line is then empty)
+    bool readline_into(std::string& line, std::optional<std::size_t> limit = std::nullopt);
     /// \brief Reads \p size bytes: Python's `read(size)`.
     ///
     /// Returns fewer only when the stream ends first (or, for an
