@@ -25,12 +25,14 @@
 ///
 /// The three StreamRequestHandler variants run the very same handle(); only
 /// their buffer sizes differ, so each differs from `wbufsize_0` by one
-/// buffer. The table at the end gives each variant's median lines per
-/// second and its ratio to the ceiling's median in the same mode and run.
-/// Run it with `--benchmark_repetitions=N
-/// --benchmark_enable_random_interleaving=true` (`./course bench ch04`
-/// does) so that the variants take turns and a change in the machine's
-/// load hits all of them alike.
+/// buffer.
+///
+/// Every benchmark runs `--rounds` times (10), all of them in turns, so
+/// that a change in the machine's load hits every variant alike. The table
+/// at the end gives, per variant, the median lines per second and its
+/// ratio to the ceiling's in the same round, and the CPU time the server's
+/// thread spent per line, which the machine's load hardly moves.
+/// `./course bench ch04` runs it.
 
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>
@@ -48,6 +50,7 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <span>
@@ -311,72 +314,65 @@ void pipelined(benchmark::State& state, const Variant& variant, std::size_t line
     count(state, static_cast<double>(state.iterations()) * static_cast<double>(lines), server_cpu);
 }
 
-/// Prints what Google Benchmark prints, and keeps each benchmark's figures
-/// (the median of its repetitions) for the table at the end.
+double median_of(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    std::size_t middle = values.size() / 2;
+    return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+/// Prints what Google Benchmark prints, and keeps every run's figures, by
+/// round, for the table at the end.
 class Table : public benchmark::ConsoleReporter {
 public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const Run& run : runs) {
             failed_ = failed_ || run.error_occurred;
-            if (run.error_occurred) {
+            if (run.error_occurred || !run.aggregate_name.empty()) {
                 continue;
             }
-            Benchmark& benchmark = benchmarks_[run.run_name.function_name];
+            // "pipelined/ceiling/round:3" -> benchmark "pipelined/ceiling", round 3
+            const std::string& name = run.run_name.function_name;
+            std::size_t slash = name.rfind("/round:");
+            std::size_t round = std::stoul(name.substr(slash + 7));
             for (const auto& [counter, value] : run.counters) {
-                Figure& figure = benchmark[counter];
-                if (run.aggregate_name == "median") {
-                    figure.median = value.value;
-                    figure.repetitions = static_cast<std::size_t>(run.repetitions);
-                } else if (run.aggregate_name.empty()) {
-                    figure.runs.push_back(value.value);
-                }
+                figures_[name.substr(0, slash)][counter][round].push_back(value.value);
             }
         }
     }
 
-    /// The table: for each variant and mode, the median lines/s and its
-    /// ratio to the ceiling's, and the server's CPU time per line and its
-    /// multiple of the ceiling's.
+    /// The table: for each variant and mode, the median lines/s and server
+    /// CPU per line, each beside the ceiling's of the same round.
     void print(const std::vector<std::string>& modes,
                const std::map<std::string, std::size_t>& lines) const {
-        std::cout << "\nMedians of the repetitions, each variant beside the ceiling of its mode:\n"
+        std::cout << "\nMedians over the rounds; each variant is compared with the ceiling of its\n"
+                     "mode in the same round, a few seconds apart:\n"
                      "  ratio           lines/s as a fraction of the ceiling's (1.00: as fast as\n"
                      "                  raw recv/send); it moves with the machine's load\n"
-                     "  server ns/line  CPU time of the server's thread per line, and its multiple\n"
-                     "                  of the ceiling's: what the handler costs, whatever the load\n\n";
+                     "  server ns/line  CPU time of the server's thread per line, and x, its\n"
+                     "                  multiple of the ceiling's: what the handler costs,\n"
+                     "                  whatever else the machine is doing\n\n";
         std::cout << std::left << std::setw(16) << "variant" << std::setw(12) << "mode"
                   << std::right << std::setw(10) << "lines/run" << std::setw(6) << "runs"
                   << std::setw(14) << "lines/s" << std::setw(8) << "ratio" << std::setw(16)
                   << "server ns/line" << std::setw(8) << "x" << '\n';
         for (const std::string& mode : modes) {
-            std::optional<double> ceiling = median(mode + "/ceiling", "lines/s");
-            std::optional<double> ceiling_cpu = median(mode + "/ceiling", "server_ns/line");
             for (const Variant& variant : variants()) {
                 std::string name = mode + "/" + variant.name;
-                std::optional<double> rate = median(name, "lines/s");
                 std::cout << std::left << std::setw(16) << variant.name << std::setw(12) << mode
-                          << std::right << std::setw(10) << lines.at(name) << std::setw(6)
-                          << repetitions(name);
-                if (!rate) {
-                    std::cout << std::setw(14) << "not run" << '\n';  // filtered out, or failed
+                          << std::right << std::setw(10) << lines.at(name);
+                const Rounds* rates = find(name, "lines/s");
+                if (rates == nullptr) {
+                    std::cout << std::setw(6) << 0 << std::setw(14) << "not run" << '\n';
                     continue;
                 }
-                std::cout << std::fixed << std::setw(14) << std::setprecision(0) << *rate
-                          << std::setw(8) << std::setprecision(2);
-                if (ceiling) {
-                    std::cout << *rate / *ceiling;
-                } else {
-                    std::cout << "-";
-                }
-                if (std::optional<double> cpu = median(name, "server_ns/line")) {
-                    std::cout << std::setw(16) << std::setprecision(0) << *cpu << std::setw(8)
-                              << std::setprecision(1);
-                    if (ceiling_cpu && *ceiling_cpu > 0) {
-                        std::cout << *cpu / *ceiling_cpu;
-                    } else {
-                        std::cout << "-";
-                    }
+                std::cout << std::setw(6) << all(*rates).size() << std::fixed << std::setw(14)
+                          << std::setprecision(0) << median_of(all(*rates)) << std::setw(8)
+                          << std::setprecision(2) << against_ceiling(mode, name, "lines/s")
+                          << std::setw(16) << std::setprecision(0);
+                if (const Rounds* cpu = find(name, "server_ns/line")) {
+                    std::cout << median_of(all(*cpu)) << std::setw(8) << std::setprecision(1)
+                              << against_ceiling(mode, name, "server_ns/line");
                 }
                 std::cout << '\n';
             }
@@ -387,45 +383,45 @@ public:
     [[nodiscard]] bool failed() const { return failed_; }
 
 private:
-    struct Figure {
-        std::optional<double> median;  // Google Benchmark's, when it made one
-        std::size_t repetitions = 0;   // how many runs that median is of
-        std::vector<double> runs;      // the runs, when they were reported
-    };
-    using Benchmark = std::map<std::string, Figure>;  // by counter
+    using Rounds = std::map<std::size_t, std::vector<double>>;  // a counter's values, by round
 
-    const Figure* find(const std::string& name, const std::string& counter) const {
-        auto benchmark = benchmarks_.find(name);
-        if (benchmark == benchmarks_.end()) {
+    const Rounds* find(const std::string& name, const std::string& counter) const {
+        auto benchmark = figures_.find(name);
+        if (benchmark == figures_.end()) {
             return nullptr;
         }
-        auto figure = benchmark->second.find(counter);
-        return figure == benchmark->second.end() ? nullptr : &figure->second;
+        auto rounds = benchmark->second.find(counter);
+        return rounds == benchmark->second.end() ? nullptr : &rounds->second;
     }
 
-    std::size_t repetitions(const std::string& name) const {
-        const Figure* figure = find(name, "lines/s");
-        return figure == nullptr ? 0 : figure->runs.empty() ? figure->repetitions : figure->runs.size();
+    static std::vector<double> all(const Rounds& rounds) {
+        std::vector<double> values;
+        for (const auto& [round, in_round] : rounds) {
+            values.insert(values.end(), in_round.begin(), in_round.end());
+        }
+        return values;
     }
 
-    std::optional<double> median(const std::string& name, const std::string& counter) const {
-        const Figure* figure = find(name, counter);
-        if (figure == nullptr) {
-            return std::nullopt;
+    /// The median, over the rounds that ran both, of the variant's figure
+    /// divided by the ceiling's; NaN when there is no such round.
+    double against_ceiling(const std::string& mode, const std::string& name,
+                           const std::string& counter) const {
+        const Rounds* variant = find(name, counter);
+        const Rounds* ceiling = find(mode + "/ceiling", counter);
+        std::vector<double> ratios;
+        if (variant != nullptr && ceiling != nullptr) {
+            for (const auto& [round, values] : *variant) {
+                auto base = ceiling->find(round);
+                if (base != ceiling->end() && median_of(base->second) > 0) {
+                    ratios.push_back(median_of(values) / median_of(base->second));
+                }
+            }
         }
-        if (figure->median) {
-            return figure->median;
-        }
-        if (figure->runs.empty()) {
-            return std::nullopt;
-        }
-        std::vector<double> sorted = figure->runs;
-        std::sort(sorted.begin(), sorted.end());
-        std::size_t middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return ratios.empty() ? std::nan("") : median_of(ratios);
     }
 
-    std::map<std::string, Benchmark> benchmarks_;
+    // benchmark ("pipelined/ceiling") -> counter ("lines/s") -> round -> values
+    std::map<std::string, std::map<std::string, Rounds>> figures_;
     bool failed_ = false;
 };
 
@@ -445,7 +441,7 @@ bool count_flag(std::string_view arg, std::string_view name, std::size_t& value)
 }
 
 constexpr std::string_view usage =
-    "usage: line_bench [--lines=N] [--round-trips=N] [--benchmark_...]\n";
+    "usage: line_bench [--lines=N] [--round-trips=N] [--rounds=N] [--benchmark_...]\n";
 
 }  // namespace
 
@@ -457,18 +453,20 @@ int main(int argc, char** argv) {
                          "recv/send on one loopback connection to an in-process TCPServer.\n"
                          "  --lines=N        lines per pipelined run (1000000; rbufsize_0 gets N/50)\n"
                          "  --round-trips=N  round trips per run (20000)\n"
-                         "Google Benchmark's flags are accepted too; for a fair table use\n"
-                         "--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true\n";
+                         "  --rounds=N       how many times every benchmark runs, in turns (10)\n"
+                         "Google Benchmark's flags are accepted too (--benchmark_filter=pipelined).\n";
             return 0;
         }
     }
     benchmark::Initialize(&argc, argv);  // takes the --benchmark_ flags out of argv
     std::size_t lines = 1'000'000;
     std::size_t round_trips = 20'000;
+    std::size_t rounds = 10;
     try {
         for (int i = 1; i < argc; ++i) {
             std::string_view arg = argv[i];
-            if (!count_flag(arg, "lines", lines) && !count_flag(arg, "round-trips", round_trips)) {
+            if (!count_flag(arg, "lines", lines) && !count_flag(arg, "round-trips", round_trips) &&
+                !count_flag(arg, "rounds", rounds)) {
                 throw std::invalid_argument("unknown argument " + std::string{arg});
             }
         }
@@ -478,25 +476,43 @@ int main(int argc, char** argv) {
     }
     signal(SIGPIPE, SIG_IGN);
 
-    // Fixed counts, not Google Benchmark's own choice: every repetition of
-    // a variant does the same work, and the server starts once per run.
+    // Fixed counts, not Google Benchmark's own choice: every run of a
+    // variant does the same work, and the server starts once per run.
+    struct Benchmark {
+        std::string name;
+        std::function<void(benchmark::State&)> run;
+        benchmark::IterationCount iterations;
+        benchmark::TimeUnit unit;  // of the time per iteration Google Benchmark prints
+    };
+    std::vector<Benchmark> benchmarks;
     std::map<std::string, std::size_t> lines_per_run;
     for (const Variant& variant : variants()) {
         std::string name = std::string{"round_trip/"} + variant.name;
-        benchmark::RegisterBenchmark(name.c_str(), round_trip, std::cref(variant))
-            ->Iterations(static_cast<benchmark::IterationCount>(round_trips))
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
+        benchmarks.push_back({name, [&variant](benchmark::State& state) { round_trip(state, variant); },
+                              static_cast<benchmark::IterationCount>(round_trips),
+                              benchmark::kMicrosecond});
         lines_per_run[name] = round_trips;
     }
     for (const Variant& variant : variants()) {
         std::string name = std::string{"pipelined/"} + variant.name;
         std::size_t count = std::max<std::size_t>(lines / variant.pipelined_divisor, 1);
-        benchmark::RegisterBenchmark(name.c_str(), pipelined, std::cref(variant), count)
-            ->Iterations(1)
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
+        benchmarks.push_back(
+            {name, [&variant, count](benchmark::State& state) { pipelined(state, variant, count); }, 1,
+             benchmark::kMillisecond});
         lines_per_run[name] = count;
+    }
+    // Every benchmark once per round, in turns, so that a change in the
+    // machine's load hits all of them alike; every other round backwards,
+    // so that none always runs first, right after a server was torn down.
+    for (std::size_t round = 1; round <= rounds; ++round) {
+        for (std::size_t i = 0; i < benchmarks.size(); ++i) {
+            const Benchmark& next = benchmarks[round % 2 == 1 ? i : benchmarks.size() - 1 - i];
+            std::string name = next.name + "/round:" + std::to_string(round);
+            benchmark::RegisterBenchmark(name.c_str(), next.run)
+                ->Iterations(next.iterations)
+                ->UseRealTime()
+                ->Unit(next.unit);
+        }
     }
     Table table;
     benchmark::RunSpecifiedBenchmarks(&table);

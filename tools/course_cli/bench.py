@@ -9,13 +9,12 @@ NAME = "bench"
 USAGE = "./course bench [chNN]"
 
 # A chapter's own benchmark: the target (a program in build/bin), what it
-# times, and its arguments. Repetitions taken in turns (random interleaving)
-# so that a change in the machine's load hits every variant alike.
+# times, and its arguments (line_bench's defaults: 10 rounds, the variants
+# in turns, so that a change in the machine's load hits them all alike).
 CHAPTER_BENCHMARKS = {
     "ch04": ("line_bench",
              "Chapter 4's rfile and wfile, line by line, against raw recv/send (bench/line_bench.cpp)",
-             ["--benchmark_repetitions=10", "--benchmark_enable_random_interleaving=true",
-              "--benchmark_report_aggregates_only=true"]),
+             []),
 }
 
 
