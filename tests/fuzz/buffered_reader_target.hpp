@@ -58,8 +58,10 @@ enum class Op : std::uint8_t {
     iterate,         // a range-for, stopped after argument % 8 lines (0: to the end)
     move,            // the reader moved into a new one (odd argument: by assignment)
     close,           // close(): every later operation must throw std::logic_error
+    readline_into,   // readline_into() into a string that still holds the last
+                     // line: odd argument, with the limit argument / 2
 };
-inline constexpr unsigned kOperations = 8;
+inline constexpr unsigned kOperations = 9;
 
 /// Reports a mismatch and stops: libFuzzer saves the input as a crash.
 [[noreturn]] inline void fail(const char* what, std::string_view expected, std::string_view got) {
@@ -231,6 +233,19 @@ public:
             case Op::readline_limit:
                 same("readline(limit)", model.readline(argument), reader.readline(argument));
                 break;
+            case Op::readline_into: {
+                std::optional<std::size_t> limit;
+                if (argument % 2U != 0) {
+                    limit = argument / 2U;
+                }
+                std::string_view expected = model.readline(limit);
+                bool more = reader.readline_into(line_, limit);
+                same("readline_into()", expected, line_);
+                if (more != !expected.empty()) {
+                    fail("readline_into() returned the wrong bool for this line", expected, line_);
+                }
+                break;
+            }
             case Op::read_size:
             case Op::read_large: {
                 std::size_t size = op == Op::read_size ? argument : argument * 97U;
@@ -358,6 +373,11 @@ private:
             case Op::readline_limit:
                 (void)reader.readline(1);
                 break;
+            case Op::readline_into: {
+                std::string line;
+                (void)reader.readline_into(line);
+                break;
+            }
             case Op::read_size:
             case Op::read_large:
                 (void)reader.read(1);
@@ -386,6 +406,9 @@ private:
     std::vector<std::pair<Op, std::uint8_t>> ops_;
     std::vector<std::size_t> pieces_;
     std::string_view stream_;
+    // readline_into()'s string, kept from one call to the next as a caller
+    // would: it must be replaced, not appended to.
+    std::string line_ = "not a line of the stream";
 };
 
 /// Runs one input against the chapter's reader; aborts on a mismatch.

@@ -11,7 +11,7 @@ any other file there, such as a crash kept as a regression input).
 from pathlib import Path
 
 # The operation codes of buffered_reader_target.hpp (enum class Op).
-READLINE, READLINE_LIMIT, READ, READ_LARGE, READ_ALL, ITERATE, MOVE, CLOSE = range(8)
+READLINE, READLINE_LIMIT, READ, READ_LARGE, READ_ALL, ITERATE, MOVE, CLOSE, READLINE_INTO = range(9)
 # Indexes into kBufferSizes {0, 1, 2, 3, 5, 8, 64, 8192}; WHOLE: no source.
 UNBUFFERED, B1, B2, B3, B5, B8, B64, B8192 = range(8)
 WHOLE = 8
@@ -61,10 +61,15 @@ SEEDS = {
                                    (READ_ALL, 0)], [16], b"a\nbc\ndef\nghij\n"),
     # After close(), every read throws.
     "close": seed(B3, [(READLINE, 0), (CLOSE, 0), (READLINE, 0), (READ, 1), (READ_ALL, 0),
-                       (ITERATE, 0)], [], b"x\ny\n"),
+                       (ITERATE, 0), (READLINE_INTO, 0)], [], b"x\ny\n"),
     # NUL bytes, a lone \r, and a line of 300 bytes with no newline.
     "binary_long_line": seed(B64, [(READLINE_LIMIT, 255), (READLINE, 0), (READLINE, 0)], [100, 37],
                              b"\0\r\0\n" + b"\xff" * 300),
+    # readline_into() reuses one string: each line replaces the last, with
+    # and without a limit (odd argument: limit = argument // 2), to the end.
+    "readline_into": seed(B3, [(READLINE_INTO, 0), (READLINE_INTO, 2 * 2 + 1), (READLINE_INTO, 0),
+                               (READLINE_INTO, 1), (READLINE_INTO, 0), (READLINE_INTO, 0)],
+                          [2], b"first line\nab\ncd"),
     # Nothing at all: every read says "end of stream".
     "empty_stream": seed(B2, [(READLINE, 0), (READ, 4), (READ_ALL, 0), (ITERATE, 0)], [], b""),
 }
