@@ -71,11 +71,18 @@ private:
 };
 
 // A broken source: claims one byte more than it was asked for (and stores
-// nothing, so that the test itself writes nowhere it should not).
+// nothing, so that the test itself writes nowhere it should not), then
+// ends, so that a reader that believed it fails at once, not after
+// growing a line for ever.
 template <class RawIOBase>
 class OverreportingSource : public RawIOBase {
 public:
-    std::size_t readinto(std::span<char> buffer) override { return buffer.size() + 1; }
+    std::size_t readinto(std::span<char> buffer) override {
+        return std::exchange(lied_, true) ? 0 : buffer.size() + 1;
+    }
+
+private:
+    bool lied_ = false;
 };
 
 // The bytes of `data`, cut into pieces of `size` bytes (the last may be shorter).
