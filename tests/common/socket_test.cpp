@@ -245,6 +245,31 @@ TEST(Socket, AZeroTimeoutFailsAtOnceRatherThanBlockingForever) {
     }
 }
 
+TEST(Socket, AZeroTimeoutMakesAcceptAndRecvfromFailAtOnceToo) {
+    // Every call that would wait says so the same way, whatever it waits for.
+    auto listener = Socket::open(AF_INET, SOCK_STREAM);
+    listener.bind(Address::parse_inet("127.0.0.1:0"));
+    listener.listen(1);
+    listener.set_timeout(0s);
+    auto datagrams = Socket::open(AF_INET, SOCK_DGRAM);
+    datagrams.bind(Address::parse_inet("127.0.0.1:0"));
+    datagrams.set_timeout(0s);
+    char buffer[16];
+
+    try {
+        listener.accept();
+        FAIL() << "accepted a connection nobody made";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::operation_would_block) << error.what();
+    }
+    try {
+        datagrams.recvfrom(buffer);
+        FAIL() << "received a datagram nobody sent";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::operation_would_block) << error.what();
+    }
+}
+
 // Whether the descriptor is in non-blocking mode (O_NONBLOCK).
 bool non_blocking(const Socket& socket) {
     int flags = ::fcntl(socket.fd(), F_GETFL);
