@@ -51,6 +51,9 @@ Connection connection() {
     }
     Connection pair{common::Socket{common::FileDescriptor{fds[0]}},
                     common::Socket{common::FileDescriptor{fds[1]}}};
+    // Small, so that 4 MiB can never fit in the socket whatever the system's
+    // defaults: the tests that need a send to stop halfway rely on it.
+    pair.writer.set_option(SOL_SOCKET, SO_SNDBUF, 64 * 1024);
     pair.writer.set_timeout(test::default_timeout);  // a broken test fails, never hangs
     pair.reader.set_timeout(test::default_timeout);
     return pair;
