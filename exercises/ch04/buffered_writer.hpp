@@ -45,8 +45,12 @@ public:
     /// - If the buffer now holds more than capacity() bytes, sends it all
     ///   at once with flush(). A buffer exactly full waits.
     ///
-    /// So small writes gather, and the write that would overflow the buffer
-    /// goes out with everything before it, in one `send_all()`.
+    /// So small writes gather, and the write that overflows the buffer goes
+    /// out with everything before it, in one `send_all()`. (Python's
+    /// pure-Python `io` module, `_pyio`, does the same. Its C twin, which
+    /// `makefile()` really uses, and the chapter's SocketWriter send the old
+    /// bytes first and keep the new ones; this way has the simpler promise
+    /// when sending fails, below.)
     /// \param data the bytes to write
     /// \return `data.size()`, as Python's `write()` returns the count
     /// \throws std::system_error what flush() throws. \p data was taken
