@@ -40,7 +40,15 @@ std::size_t SocketWriter::write(std::string_view data) {
     if (buffer_.size() + data.size() > capacity_) {
         flush();
         if (data.size() >= capacity_) {
-            socket_->send_all(data);  // as big as the buffer: copying it there gains nothing
+            // As big as the buffer: copying it there gains nothing. What a
+            // failed send leaves is kept, as flush() keeps it.
+            std::size_t sent = 0;
+            try {
+                socket_->send_all(data, &sent);
+            } catch (...) {
+                buffer_.assign(data.substr(sent));
+                throw;
+            }
             return data.size();
         }
     }
