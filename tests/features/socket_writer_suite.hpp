@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cerrno>
-#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
