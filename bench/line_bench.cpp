@@ -27,7 +27,7 @@
 /// their buffer sizes differ, so each differs from `wbufsize_0` by one
 /// buffer.
 ///
-/// Every benchmark runs `--rounds` times (10), all of them in turns, so
+/// Every benchmark runs `--rounds` times (20), all of them in turns, so
 /// that a change in the machine's load hits every variant alike. The table
 /// at the end gives, per variant, the median lines per second and its
 /// ratio to the ceiling's in the same round, and the CPU time the server's
@@ -452,16 +452,16 @@ int main(int argc, char** argv) {
                       << "Times chapter 4's StreamRequestHandler, line by line, against raw\n"
                          "recv/send on one loopback connection to an in-process TCPServer.\n"
                          "  --lines=N        lines per pipelined run (1000000; rbufsize_0 gets N/50)\n"
-                         "  --round-trips=N  round trips per run (20000)\n"
-                         "  --rounds=N       how many times every benchmark runs, in turns (10)\n"
+                         "  --round-trips=N  round trips per run (10000)\n"
+                         "  --rounds=N       how many times every benchmark runs, in turns (20)\n"
                          "Google Benchmark's flags are accepted too (--benchmark_filter=pipelined).\n";
             return 0;
         }
     }
     benchmark::Initialize(&argc, argv);  // takes the --benchmark_ flags out of argv
     std::size_t lines = 1'000'000;
-    std::size_t round_trips = 20'000;
-    std::size_t rounds = 10;
+    std::size_t round_trips = 10'000;
+    std::size_t rounds = 20;
     try {
         for (int i = 1; i < argc; ++i) {
             std::string_view arg = argv[i];

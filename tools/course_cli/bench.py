@@ -9,7 +9,7 @@ NAME = "bench"
 USAGE = "./course bench [chNN]"
 
 # A chapter's own benchmark: the target (a program in build/bin), what it
-# times, and its arguments (line_bench's defaults: 10 rounds, the variants
+# times, and its arguments (line_bench's defaults: 20 rounds, the variants
 # in turns, so that a change in the machine's load hits them all alike).
 CHAPTER_BENCHMARKS = {
     "ch04": ("line_bench",
