@@ -366,10 +366,11 @@ public:
                     std::cout << std::setw(6) << 0 << std::setw(14) << "not run" << '\n';
                     continue;
                 }
+                double ratio = against_ceiling(mode, name, "lines/s");
                 std::cout << std::setw(6) << all(*rates).size() << std::fixed << std::setw(14)
                           << std::setprecision(0) << median_of(all(*rates)) << std::setw(8)
-                          << std::setprecision(2) << against_ceiling(mode, name, "lines/s")
-                          << std::setw(16) << std::setprecision(0);
+                          << std::setprecision(ratio < 0.095 ? 3 : 2) << ratio << std::setw(16)
+                          << std::setprecision(0);
                 if (const Rounds* cpu = find(name, "server_ns/line")) {
                     std::cout << median_of(all(*cpu)) << std::setw(8) << std::setprecision(1)
                               << against_ceiling(mode, name, "server_ns/line");
