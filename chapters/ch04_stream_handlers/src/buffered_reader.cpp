@@ -63,14 +63,20 @@ bool BufferedReader::fill() {
     // Unbuffered, ask for one byte: whatever came past the line's end would
     // have to be kept somewhere, and that would be a buffer.
     std::size_t wanted = unbuffered_ ? 1 : buffer_.size();
-    std::size_t got = raw_->readinto({buffer_.data(), wanted});
-    if (got > wanted) {
-        throw std::logic_error("readinto() returned more bytes than it was asked for");
-    }
-    end_ = got;
-    return got > 0;
+    end_ = read_raw({buffer_.data(), wanted});
+    return end_ > 0;
 }
 // [fill]
+
+// One read of the source, which must not claim more than it was given room for
+// (Python checks this too: a count past the buffer would be read as bytes).
+std::size_t BufferedReader::read_raw(std::span<char> into) {
+    std::size_t got = raw_->readinto(into);
+    if (got > into.size()) {
+        throw std::logic_error("readinto() returned more bytes than it was asked for");
+    }
+    return got;
+}
 
 // Moves up to `count` buffered bytes to the end of `into`.
 std::size_t BufferedReader::take(std::string& into, std::size_t count) {
@@ -114,7 +120,7 @@ std::string BufferedReader::read(std::size_t size) {
     if (unbuffered_) {
         // Python's raw read(size): one read of the source, however short.
         bytes.resize(std::min(size, direct_read));
-        bytes.resize(raw_->readinto(bytes));
+        bytes.resize(read_raw(bytes));
         return bytes;
     }
     while (bytes.size() < size) {
@@ -124,7 +130,7 @@ std::string BufferedReader::read(std::size_t size) {
                 // Copying through the buffer would gain nothing.
                 std::size_t old_size = bytes.size();
                 bytes.resize(old_size + std::min(missing, direct_read));
-                std::size_t got = raw_->readinto({bytes.data() + old_size, bytes.size() - old_size});
+                std::size_t got = read_raw({bytes.data() + old_size, bytes.size() - old_size});
                 bytes.resize(old_size + got);
                 if (got == 0) {
                     break;
@@ -144,14 +150,23 @@ std::string BufferedReader::read() {
     check_open();
     std::string bytes;
     take(bytes, end_ - start_);
-    while (raw_ != nullptr) {
-        std::size_t old_size = bytes.size();
-        bytes.resize(old_size + direct_read);
-        std::size_t got = raw_->readinto({bytes.data() + old_size, direct_read});
-        bytes.resize(old_size + got);
-        if (got == 0) {
-            break;
+    if (unbuffered_) {
+        // fill() would read a byte at a time: go straight into the result,
+        // a buffer's worth at a time, as Python's raw readall() does.
+        while (true) {
+            std::size_t old_size = bytes.size();
+            bytes.resize(old_size + default_buffer_size);
+            std::size_t got = read_raw({bytes.data() + old_size, default_buffer_size});
+            bytes.resize(old_size + got);
+            if (got == 0) {
+                return bytes;
+            }
         }
+    }
+    // Through the buffer: the result grows by what arrived, never by a
+    // guess of what might.
+    while (fill()) {
+        take(bytes, end_ - start_);
     }
     return bytes;
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -96,7 +97,8 @@ public:
     /// (\ref ch04-allocation).
     /// \param line  replaced by the line read (its capacity is kept)
     /// \param limit as for readline()
-    /// \return false at the end of the stream (\p line is then empty)
+    /// \return false when nothing was read (\p line is then empty): at the
+    ///         end of the stream, or for a limit of 0
     bool readline_into(std::string& line, std::optional<std::size_t> limit = std::nullopt);
     /// \brief Reads \p size bytes: Python's `read(size)`.
     ///
@@ -172,6 +174,7 @@ public:
 private:
     void check_open() const;
     bool fill();
+    std::size_t read_raw(std::span<char> into);
     std::size_t take(std::string& into, std::size_t count);
 
     RawIOBase* raw_ = nullptr;  // nullptr: the bytes were given whole (BytesIO)
