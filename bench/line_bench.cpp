@@ -320,12 +320,24 @@ double median_of(std::vector<double> values) {
     return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
-/// Prints what Google Benchmark prints, and keeps every run's figures, by
-/// round, for the table at the end.
+/// Keeps every run's figures, by round, for the table at the end. Prints
+/// Google Benchmark's line for each run only when asked to (there are
+/// 160 of them), and always for a run that went wrong; otherwise a dot.
 class Table : public benchmark::ConsoleReporter {
 public:
+    explicit Table(bool show_runs) : show_runs_(show_runs) {}
+
     void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
+        bool wrong = std::any_of(runs.begin(), runs.end(),
+                                 [](const Run& run) { return run.error_occurred; });
+        if (show_runs_ || wrong) {
+            if (!show_runs_) {
+                std::cout << '\n';  // after the dots
+            }
+            ConsoleReporter::ReportRuns(runs);
+        } else {
+            std::cout << '.' << std::flush;
+        }
         for (const Run& run : runs) {
             failed_ = failed_ || run.error_occurred;
             if (run.error_occurred || !run.aggregate_name.empty()) {
@@ -345,7 +357,7 @@ public:
     /// CPU per line, each beside the ceiling's of the same round.
     void print(const std::vector<std::string>& modes,
                const std::map<std::string, std::size_t>& lines) const {
-        std::cout << "\nMedians over the rounds; each variant is compared with the ceiling of its\n"
+        std::cout << "\n\nMedians over the rounds; each variant is compared with the ceiling of its\n"
                      "mode in the same round, a few seconds apart:\n"
                      "  ratio           lines/s as a fraction of the ceiling's (1.00: as fast as\n"
                      "                  raw recv/send); it moves with the machine's load\n"
@@ -423,6 +435,7 @@ private:
 
     // benchmark ("pipelined/ceiling") -> counter ("lines/s") -> round -> values
     std::map<std::string, std::map<std::string, Rounds>> figures_;
+    bool show_runs_;
     bool failed_ = false;
 };
 
@@ -442,7 +455,7 @@ bool count_flag(std::string_view arg, std::string_view name, std::size_t& value)
 }
 
 constexpr std::string_view usage =
-    "usage: line_bench [--lines=N] [--round-trips=N] [--rounds=N] [--benchmark_...]\n";
+    "usage: line_bench [--lines=N] [--round-trips=N] [--rounds=N] [--each-run] [--benchmark_...]\n";
 
 }  // namespace
 
@@ -455,6 +468,7 @@ int main(int argc, char** argv) {
                          "  --lines=N        lines per pipelined run (1000000; rbufsize_0 gets N/50)\n"
                          "  --round-trips=N  round trips per run (10000)\n"
                          "  --rounds=N       how many times every benchmark runs, in turns (20)\n"
+                         "  --each-run       print Google Benchmark's line for every run\n"
                          "Google Benchmark's flags are accepted too (--benchmark_filter=pipelined).\n";
             return 0;
         }
@@ -463,9 +477,14 @@ int main(int argc, char** argv) {
     std::size_t lines = 1'000'000;
     std::size_t round_trips = 10'000;
     std::size_t rounds = 20;
+    bool each_run = false;
     try {
         for (int i = 1; i < argc; ++i) {
             std::string_view arg = argv[i];
+            if (arg == "--each-run") {
+                each_run = true;
+                continue;
+            }
             if (!count_flag(arg, "lines", lines) && !count_flag(arg, "round-trips", round_trips) &&
                 !count_flag(arg, "rounds", rounds)) {
                 throw std::invalid_argument("unknown argument " + std::string{arg});
@@ -515,7 +534,9 @@ int main(int argc, char** argv) {
                 ->Unit(next.unit);
         }
     }
-    Table table;
+    Table table{each_run};
+    std::cout << "line_bench: " << rounds << " rounds of " << benchmarks.size()
+              << " benchmarks, a dot per run (--each-run shows them)\n";
     benchmark::RunSpecifiedBenchmarks(&table);
     table.print({"round_trip", "pipelined"}, lines_per_run);
     benchmark::Shutdown();
