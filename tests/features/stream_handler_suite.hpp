@@ -361,7 +361,10 @@ TYPED_TEST_P(StreamHandler, AWriteToAClientThatReadsSlowlyEndsWithinTheTimeout) 
     // The timeout bounds a whole write(), not each send(): the client
     // takes 64 KiB every tenth of a second, so every send() makes
     // progress, and a limit per send() would never run out (32 MiB at
-    // that pace take a minute). Both kinds of wfile.
+    // that pace take a minute). Small socket buffers on both sides, so
+    // that the kernel holds little of the write, and each chunk taken
+    // wakes the writer (TCP wakes it once half its send buffer is free).
+    // Both kinds of wfile.
     auto& server = this->server;
     const common::Seconds timeout{0.5};
     std::atomic<long> wbufsize{0};
@@ -372,6 +375,7 @@ TYPED_TEST_P(StreamHandler, AWriteToAClientThatReadsSlowlyEndsWithinTheTimeout) 
     std::atomic<int> writing{0};
     this->plan.handle = [&writing](auto& handler) {
         writing.fetch_add(1);
+        handler.connection.set_option(SOL_SOCKET, SO_SNDBUF, 64 * 1024);
         handler.wfile.write(std::string(32 * 1024 * 1024, 'x'));
     };
     ServerThread serving{server};
@@ -381,6 +385,7 @@ TYPED_TEST_P(StreamHandler, AWriteToAClientThatReadsSlowlyEndsWithinTheTimeout) 
         SCOPED_TRACE("wbufsize " + std::to_string(size));
         wbufsize = size;
         Client client{server.server_address};
+        client.socket().set_option(SOL_SOCKET, SO_RCVBUF, 64 * 1024);
         const auto started = std::chrono::steady_clock::now();
         const auto give_up = started + std::chrono::seconds{8};
         std::string chunk(64 * 1024, '\0');
