@@ -205,7 +205,7 @@ private:
 common::Socket connect_to(const common::Address& server) {
     common::Socket client = common::Socket::open(server.family(), SOCK_STREAM);
     // A server that stops answering fails the run instead of hanging it.
-    client.set_timeout(common::Seconds{10});
+    client.set_timeout(common::Seconds{5});
     client.connect(server);
     return client;
 }
