@@ -1,6 +1,6 @@
 /// \file
 /// \brief `rfile`, as chapter 4 made it: BufferedReader over any RawIOBase
-/// (readline with and without a limit, read(n), read(), lines in a
+/// (readline with and without a limit, readline_into, read(n), read(), lines in a
 /// range-for, the unbuffered reader, a reader over bytes), and SocketIO's
 /// rule that a read that timed out ends the stream's use. `BufferedReader`
 /// and `SocketIO`, once per chapter (over its TCP class, which only names
@@ -326,6 +326,7 @@ TYPED_TEST_P(BufferedReader, ARangeForGivesEachLineOnceInOrder) {
     std::vector<std::string> seen;
     for (const std::string& line : rfile) {
         seen.push_back(line);
+        ASSERT_LE(seen.size(), lines.size()) << "the walk went on past the end of the stream";
     }
 
     EXPECT_EQ(seen, lines);
@@ -338,7 +339,7 @@ TYPED_TEST_P(BufferedReader, ARangeForOverAnEmptyStreamDoesNotRun) {
     int lines = 0;
 
     for ([[maybe_unused]] const std::string& line : rfile) {
-        ++lines;
+        ASSERT_EQ(++lines, 1) << "the walk went on past the end of the stream";
     }
 
     EXPECT_EQ(lines, 0);
@@ -360,6 +361,7 @@ TYPED_TEST_P(BufferedReader, BinaryBytesAndNulsComeThroughUnchanged) {
     for (const std::string& line : rfile) {
         lines.push_back(line);
         all += line;
+        ASSERT_LE(lines.size(), 4u) << "the walk went on past the end of the stream";
     }
 
     // Three "\n", and the bytes after the last one (up to 255) as a last line.
@@ -397,6 +399,8 @@ TYPED_TEST_P(BufferedReader, AClosedReaderRefusesEveryRead) {
 
     EXPECT_TRUE(rfile.closed());
     EXPECT_THROW(rfile.readline(), std::logic_error);
+    std::string line;
+    EXPECT_THROW(rfile.readline_into(line), std::logic_error);
     EXPECT_THROW(rfile.readline(10), std::logic_error);
     EXPECT_THROW(rfile.read(1), std::logic_error);
     EXPECT_THROW(rfile.read(), std::logic_error);
@@ -442,6 +446,56 @@ TYPED_TEST_P(BufferedReader, UnbufferedReadOfNReturnsOneReadsWorth) {
     EXPECT_EQ(rfile.read(100), "");
 }
 
+TYPED_TEST_P(BufferedReader, UnbufferedReadGivesEverythingToTheEnd) {
+    const std::string data = reader_suite::patterned(100'000);
+    PiecesOf<TypeParam> source{reader_suite::cut(data, 3000)};
+    ReaderOf<TypeParam> rfile{source, 0};
+
+    EXPECT_EQ(rfile.readline(), data.substr(0, data.find('\n') + 1));
+    std::string rest = rfile.read();
+
+    EXPECT_TRUE(rest == data.substr(data.find('\n') + 1)) << printable(rest);
+    EXPECT_EQ(rfile.read(), "");
+}
+
+TYPED_TEST_P(BufferedReader, ReadlineIntoReplacesTheStringsContentWithTheLine) {
+    // readline() into a string the caller keeps: the same lines, and false
+    // where readline() would return nothing.
+    PiecesOf<TypeParam> source{reader_suite::cut("first line\n\nabcdefgh\nlast", 3)};
+    ReaderOf<TypeParam> rfile{source};
+    std::string line = "left over from before";
+
+    EXPECT_TRUE(rfile.readline_into(line));
+    EXPECT_EQ(line, "first line\n") << "the string was added to, not replaced";
+    EXPECT_TRUE(rfile.readline_into(line)) << "an empty line is not the end";
+    EXPECT_EQ(line, "\n");
+    EXPECT_FALSE(rfile.readline_into(line, 0)) << "a limit of 0 reads nothing";
+    EXPECT_EQ(line, "");
+    EXPECT_TRUE(rfile.readline_into(line, 5));
+    EXPECT_EQ(line, "abcde");
+    EXPECT_TRUE(rfile.readline_into(line));
+    EXPECT_EQ(line, "fgh\n");
+    EXPECT_TRUE(rfile.readline_into(line));
+    EXPECT_EQ(line, "last");
+    EXPECT_FALSE(rfile.readline_into(line)) << "the end of the stream";
+    EXPECT_EQ(line, "");
+}
+
+TYPED_TEST_P(BufferedReader, ReadlineIntoKeepsTheStringsMemory) {
+    // The reason it exists: no allocation per line once the string is big enough.
+    ReaderOf<TypeParam> rfile{std::string{"a line longer than the small-string space\nshort\n"}};
+    std::string line;
+    line.reserve(1000);
+    const char* memory = line.data();
+
+    ASSERT_TRUE(rfile.readline_into(line));
+    ASSERT_TRUE(rfile.readline_into(line));
+
+    EXPECT_EQ(line, "short\n");
+    EXPECT_EQ(line.data(), memory) << "the string's memory was replaced";
+    EXPECT_GE(line.capacity(), 1000u);
+}
+
 TYPED_TEST_P(BufferedReader, AReaderOverBytesReadsThemAsAStream) {
     // BufferedReader(std::string): Python's io.BytesIO, a datagram's rfile.
     ReaderOf<TypeParam> rfile{std::string{"first\nsecond\0\nthird", 19}};
@@ -462,6 +516,7 @@ TYPED_TEST_P(BufferedReader, AReaderOverBytesWalksItsLines) {
 
     for (const std::string& line : rfile) {
         seen.push_back(line);
+        ASSERT_LE(seen.size(), 3u) << "the walk went on past the end of the stream";
     }
 
     EXPECT_EQ(seen, (std::vector<std::string>{"a\n", "b\n", "c"}));
@@ -474,6 +529,28 @@ TYPED_TEST_P(BufferedReader, ASourceThatReturnsMoreThanAskedIsRefused) {
     ReaderOf<TypeParam> rfile{source, 16};
 
     EXPECT_THROW(rfile.readline(), std::logic_error);
+}
+
+TYPED_TEST_P(BufferedReader, EveryReadRefusesASourceThatReturnsMoreThanAsked) {
+    // Not only the refill of the buffer: read(n) past the buffer, read() and
+    // an unbuffered read ask the source directly, and must not take its
+    // word for bytes it never stored either.
+    using Overreporting = reader_suite::OverreportingSource<typename ChapterOf<TypeParam>::RawIOBase>;
+    {
+        Overreporting source;
+        ReaderOf<TypeParam> rfile{source, 16};
+        EXPECT_THROW(rfile.read(1000), std::logic_error) << "read(n) larger than the buffer";
+    }
+    {
+        Overreporting source;
+        ReaderOf<TypeParam> rfile{source, 16};
+        EXPECT_THROW(rfile.read(), std::logic_error) << "read() to the end";
+    }
+    {
+        Overreporting source;
+        ReaderOf<TypeParam> rfile{source, 0};
+        EXPECT_THROW(rfile.read(10), std::logic_error) << "an unbuffered read(n)";
+    }
 }
 
 TYPED_TEST_P(BufferedReader, AMovedFromReaderIsClosedAndTheNewOneGoesOn) {
@@ -538,6 +615,7 @@ TYPED_TEST_P(BufferedReader, AThousandLinesInOneSendComeOneByOne) {
     std::vector<std::string> seen;
     for (const std::string& line : rfile) {
         seen.push_back(line);
+        ASSERT_LE(seen.size(), lines.size()) << "the walk went on past the end of the stream";
     }
 
     EXPECT_EQ(seen, lines);
@@ -586,9 +664,13 @@ REGISTER_TYPED_TEST_SUITE_P(BufferedReader,
                             ADefaultReaderIsClosed,
                             UnbufferedReadlineReadsOneByteAtATime,
                             UnbufferedReadOfNReturnsOneReadsWorth,
+                            UnbufferedReadGivesEverythingToTheEnd,
+                            ReadlineIntoReplacesTheStringsContentWithTheLine,
+                            ReadlineIntoKeepsTheStringsMemory,
                             AReaderOverBytesReadsThemAsAStream,
                             AReaderOverBytesWalksItsLines,
                             ASourceThatReturnsMoreThanAskedIsRefused,
+                            EveryReadRefusesASourceThatReturnsMoreThanAsked,
                             AMovedFromReaderIsClosedAndTheNewOneGoesOn,
                             LinesSentAByteAtATimeOverLoopbackComeWhole,
                             AThousandLinesInOneSendComeOneByOne,
