@@ -83,8 +83,8 @@ public:
     /// it has in Python since 3.5: a peer that reads a byte now and then
     /// cannot keep the call alive past it.
     /// \param data the bytes to send
-    /// \param sent if given, counts the bytes sent, and is right also when
-    ///        the call throws. Python has no way to tell; a buffered writer
+    /// \param sent if given, the bytes sent are added to it, also when the
+    ///        call throws. Python has no way to tell; a buffered writer
     ///        needs it, so that a second try never sends a byte twice.
     /// \throws std::system_error e.g. `EPIPE` when the peer has gone (never
     ///         a SIGPIPE), `std::errc::timed_out` when the timeout ran out

@@ -53,6 +53,11 @@ public:
 
     /// \brief Writes \p data: sends it all, or adds it to the buffer
     /// (sending the buffer first when \p data does not fit).
+    ///
+    /// With a timeout, each send has the whole timeout: a write() that
+    /// first flushes the buffer, then sends a \p data too big for it, may
+    /// take up to twice the timeout (never for ever, as a limit per
+    /// `send(2)` could).
     /// \param data the bytes to write
     /// \return `data.size()`, as Python's `write()` returns the count
     /// \throws std::logic_error when closed; std::system_error when a send fails
