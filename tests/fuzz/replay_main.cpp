@@ -37,6 +37,24 @@ std::vector<std::filesystem::path> inputs_of(const std::filesystem::path& path) 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const std::string program = std::filesystem::path(argv[0]).filename().string();
+    // Every program the course builds answers --help, and refuses an option
+    // it does not know in one line, with status 2.
+    for (int i = 1; i < argc; ++i) {
+        std::string argument = argv[i];
+        if (argument == "--help") {
+            std::printf("usage: %s FILE_OR_FOLDER...\n"
+                        "Runs the fuzz target on each file (a folder: every file in it), "
+                        "without libFuzzer.\n",
+                        program.c_str());
+            return 0;
+        }
+        if (argument.starts_with("-")) {
+            std::fprintf(stderr, "%s: unknown option %s (usage: %s FILE_OR_FOLDER...)\n",
+                         program.c_str(), argv[i], program.c_str());
+            return 2;
+        }
+    }
     std::size_t ran = 0;
     for (int i = 1; i < argc; ++i) {
         for (const auto& file : inputs_of(argv[i])) {

@@ -132,6 +132,8 @@ public:
     ///
     /// An input iterator: each step calls readline(), and the walk ends at
     /// the first empty line (the end of the stream).
+    ///
+    /// \see \ref part-ch04, which teaches the reader: \ref ch04-buffer.
     class LineIterator {
     public:
         using iterator_category = std::input_iterator_tag;  ///< one pass, as a stream is
