@@ -28,6 +28,7 @@
 #include "support/client.hpp"
 #include "support/interrupt.hpp"
 #include "support/process.hpp"
+#include "support/socket_pairs.hpp"
 
 namespace {
 
@@ -35,67 +36,6 @@ using namespace sockserv;
 using namespace std::chrono_literals;
 using common::Address;
 using common::Socket;
-
-// Two connected stream sockets.
-std::pair<Socket, Socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
-        throw std::system_error(errno, std::system_category(), "socketpair");
-    }
-    return {Socket{common::FileDescriptor{fds[0]}}, Socket{common::FileDescriptor{fds[1]}}};
-}
-
-// A TCP connection over loopback: {client side, server side}.
-std::pair<Socket, Socket> loopback_connection() {
-    auto listener = Socket::open(AF_INET, SOCK_STREAM);
-    listener.bind(Address::parse_inet("127.0.0.1:0"));
-    listener.listen(1);
-    auto client = Socket::open(AF_INET, SOCK_STREAM);
-    client.connect(listener.local_address());
-    return {std::move(client), listener.accept().first};
-}
-
-// Reads until the peer closes.
-std::string read_to_end(Socket& socket) {
-    std::string all;
-    char buffer[64 * 1024];
-    while (std::size_t received = socket.recv(buffer)) {
-        all.append(buffer, received);
-    }
-    return all;
-}
-
-// What has arrived at `socket` and not been read, at most `most` bytes,
-// without waiting: "" when nothing is there.
-std::string take_what_arrived(Socket& socket,
-                              std::size_t most = std::numeric_limits<std::size_t>::max()) {
-    std::string all;
-    char buffer[64 * 1024];
-    while (all.size() < most) {
-        auto received = ::recv(socket.fd(), buffer, std::min(sizeof buffer, most - all.size()),
-                               MSG_DONTWAIT);
-        if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            break;
-        }
-        if (received < 0) {
-            throw std::system_error(errno, std::system_category(), "recv");
-        }
-        if (received == 0) {
-            break;  // the end of the stream
-        }
-        all.append(buffer, static_cast<std::size_t>(received));
-    }
-    return all;
-}
-
-// Bytes that are not all alike, so that a lost or repeated piece shows.
-std::string patterned(std::size_t size) {
-    std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i) {
-        bytes[i] = static_cast<char>((i * 7 + i / 4096) % 251);
-    }
-    return bytes;
-}
 
 TEST(Socket, IsMoveOnly) {
     static_assert(!std::is_copy_constructible_v<Socket>);
@@ -153,16 +93,16 @@ TEST(Socket, AcceptGivesTheClientsAddress) {
 
 TEST(Socket, SendAllSendsManyMegabytesAcrossLoopback) {
     // Far more than a socket buffer holds: send() takes it piece by piece.
-    auto [client, server] = loopback_connection();
+    auto [client, server] = test::loopback_connection(std::nullopt);
     client.set_timeout(test::default_timeout);
     server.set_timeout(test::default_timeout);
-    const std::string data = patterned(48 * 1024 * 1024);
+    const std::string data = test::patterned(48 * 1024 * 1024);
 
     test::BackgroundCall sending{[&client = client, &data] {
         client.send_all(data);
         client.shutdown(SHUT_WR);
     }};
-    std::string received = read_to_end(server);
+    std::string received = test::read_to_end(server);
     sending.get();
 
     ASSERT_EQ(received.size(), data.size());
@@ -170,16 +110,16 @@ TEST(Socket, SendAllSendsManyMegabytesAcrossLoopback) {
 }
 
 TEST(Socket, SendAllSendsManyMegabytesAcrossASocketPair) {
-    auto [writer, reader] = socket_pair();
+    auto [writer, reader] = test::socket_pair(std::nullopt);
     writer.set_timeout(test::default_timeout);
     reader.set_timeout(test::default_timeout);
-    const std::string data = patterned(16 * 1024 * 1024);
+    const std::string data = test::patterned(16 * 1024 * 1024);
 
     test::BackgroundCall sending{[&writer = writer, &data] {
         writer.send_all(data);
         writer.close();
     }};
-    std::string received = read_to_end(reader);
+    std::string received = test::read_to_end(reader);
     sending.get();
 
     ASSERT_EQ(received.size(), data.size());
@@ -187,7 +127,7 @@ TEST(Socket, SendAllSendsManyMegabytesAcrossASocketPair) {
 }
 
 TEST(Socket, RecvReturnsZeroWhenThePeerHasClosed) {
-    auto [one, other] = socket_pair();
+    auto [one, other] = test::socket_pair(std::nullopt);
     other.close();
     char buffer[16];
 
@@ -195,7 +135,7 @@ TEST(Socket, RecvReturnsZeroWhenThePeerHasClosed) {
 }
 
 TEST(Socket, ARecvThatWaitsTooLongThrowsTimedOut) {
-    auto [quiet, listening] = socket_pair();
+    auto [quiet, listening] = test::socket_pair(std::nullopt);
     listening.set_timeout(50ms);
     char buffer[16];
     auto start = std::chrono::steady_clock::now();
@@ -211,7 +151,7 @@ TEST(Socket, ARecvThatWaitsTooLongThrowsTimedOut) {
 
 TEST(Socket, ASendAllThatWaitsTooLongThrowsTimedOut) {
     // The peer never reads: once the buffers are full, send() must wait.
-    auto [sender, idle] = socket_pair();
+    auto [sender, idle] = test::socket_pair(std::nullopt);
     sender.set_timeout(50ms);
 
     try {
@@ -226,7 +166,7 @@ TEST(Socket, AZeroTimeoutFailsAtOnceRatherThanBlockingForever) {
     // A zero timeval means "no limit" to the kernel; Python's settimeout(0)
     // means "do not wait": a non-blocking socket, whose calls that would
     // have to wait raise BlockingIOError, not a timeout.
-    auto [quiet, listening] = socket_pair();
+    auto [quiet, listening] = test::socket_pair(std::nullopt);
     listening.set_timeout(0s);
     char buffer[16];
 
@@ -280,7 +220,7 @@ bool non_blocking(const Socket& socket) {
 TEST(Socket, AZeroTimeoutCanBeUndone) {
     // Python: settimeout(0) then settimeout(t) or settimeout(None) gives a
     // socket that waits again, with or without a limit.
-    auto [sender, receiver] = socket_pair();
+    auto [sender, receiver] = test::socket_pair(std::nullopt);
     receiver.set_timeout(0s);
     ASSERT_TRUE(non_blocking(receiver));
     char buffer[16];
@@ -317,9 +257,9 @@ TEST(Socket, AZeroTimeoutCanBeUndone) {
 TEST(Socket, SendAllOnANonBlockingSocketFailsOnceTheBuffersAreFull) {
     // Python's sendall() on a non-blocking socket raises BlockingIOError;
     // `sent` says how much went out before.
-    auto [sender, idle] = socket_pair();
+    auto [sender, idle] = test::socket_pair(std::nullopt);
     sender.set_timeout(0s);
-    const std::string data = patterned(16 * 1024 * 1024);
+    const std::string data = test::patterned(16 * 1024 * 1024);
     std::size_t sent = 0;
 
     try {
@@ -330,7 +270,7 @@ TEST(Socket, SendAllOnANonBlockingSocketFailsOnceTheBuffersAreFull) {
     }
 
     EXPECT_GT(sent, 0u);
-    std::string received = take_what_arrived(idle);
+    std::string received = test::take_what_arrived(idle);
     EXPECT_EQ(received.size(), sent);
     EXPECT_TRUE(received == data.substr(0, sent)) << "the bytes arrived changed";
 }
@@ -338,9 +278,9 @@ TEST(Socket, SendAllOnANonBlockingSocketFailsOnceTheBuffersAreFull) {
 TEST(Socket, SentCountsTheBytesThatWentOutAlsoWhenSendAllThrows) {
     // A buffered writer that retries must not send a byte twice: `sent`
     // must be exactly what the peer can read.
-    auto [sender, idle] = socket_pair();
+    auto [sender, idle] = test::socket_pair(std::nullopt);
     sender.set_timeout(100ms);
-    const std::string data = patterned(16 * 1024 * 1024);
+    const std::string data = test::patterned(16 * 1024 * 1024);
     std::size_t sent = 0;
 
     try {
@@ -351,13 +291,13 @@ TEST(Socket, SentCountsTheBytesThatWentOutAlsoWhenSendAllThrows) {
     }
 
     EXPECT_GT(sent, 0u) << "nothing was counted, yet the buffers hold bytes";
-    std::string received = take_what_arrived(idle);
+    std::string received = test::take_what_arrived(idle);
     EXPECT_EQ(received.size(), sent);
     EXPECT_TRUE(received == data.substr(0, sent)) << "the bytes arrived changed";
 }
 
 TEST(Socket, SentCountsEveryByteWhenSendAllSucceeds) {
-    auto [sender, receiver] = socket_pair();
+    auto [sender, receiver] = test::socket_pair(std::nullopt);
     sender.set_timeout(test::default_timeout);
     std::size_t sent = 0;
 
@@ -365,7 +305,7 @@ TEST(Socket, SentCountsEveryByteWhenSendAllSucceeds) {
     sender.send_all("", &sent);
 
     EXPECT_EQ(sent, 12u);
-    EXPECT_EQ(take_what_arrived(receiver), "twelve bytes");
+    EXPECT_EQ(test::take_what_arrived(receiver), "twelve bytes");
 }
 
 TEST(Socket, ASendAllTimeoutIsATotalDeadlineNotALimitPerSend) {
@@ -375,8 +315,8 @@ TEST(Socket, ASendAllTimeoutIsATotalDeadlineNotALimitPerSend) {
     // send_all(), give up when the 0.3 s have passed since the call began.
     // The reader gives up after 5 s and closes, so that a regression fails
     // in bounded time (with EPIPE, not timed_out).
-    auto [sender, reader] = socket_pair();
-    const std::string data = patterned(64 * 1024 * 1024);
+    auto [sender, reader] = test::socket_pair(std::nullopt);
+    const std::string data = test::patterned(64 * 1024 * 1024);
     std::mutex mutex;
     std::condition_variable stop_changed;
     bool stop = false;
@@ -393,10 +333,10 @@ TEST(Socket, ASendAllTimeoutIsATotalDeadlineNotALimitPerSend) {
                     reader_gave_up = true;
                     break;
                 }
-                received += take_what_arrived(reader, 64 * 1024);
+                received += test::take_what_arrived(reader, 64 * 1024);
             }
             if (!reader_gave_up) {
-                received += take_what_arrived(reader);
+                received += test::take_what_arrived(reader);
             }
             reader.close();
         },
@@ -502,7 +442,7 @@ TEST(Socket, ANegativeOrNanTimeoutIsRefusedAndChangesNothing) {
 TEST(Socket, SendingToAClosedPeerIsAnErrorNotSigpipe) {
     // By default SIGPIPE kills the process: a server must never receive it.
     ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
-    auto [sender, gone] = socket_pair();
+    auto [sender, gone] = test::socket_pair(std::nullopt);
     gone.close();
 
     try {
@@ -517,7 +457,7 @@ TEST(Socket, SendingToATcpPeerThatClosedIsAnErrorNotSigpipe) {
     // The peer closed without reading: our first bytes are answered with a
     // reset, and the write after that is the one that would raise SIGPIPE.
     ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
-    auto [client, server] = loopback_connection();
+    auto [client, server] = test::loopback_connection(std::nullopt);
     server.set_timeout(test::default_timeout);
     client.close();
 
@@ -602,7 +542,7 @@ TEST(SocketSignals, ARecvInterruptedByASignalIsRetried) {
     // A signal handler installed without SA_RESTART makes a blocked recv()
     // fail with EINTR; Socket must call it again, not report an error.
     test::CountingSignalHandler signals;
-    auto [sender, receiver] = socket_pair();
+    auto [sender, receiver] = test::socket_pair(std::nullopt);
     receiver.set_timeout(test::default_timeout);
     std::promise<pid_t> receiver_thread;
     std::string received;

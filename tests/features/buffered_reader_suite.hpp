@@ -27,6 +27,7 @@
 #include "support/client.hpp"
 #include "support/printable.hpp"
 #include "support/server_classes.hpp"
+#include "support/socket_pairs.hpp"
 
 namespace sockserv::test {
 
@@ -108,45 +109,6 @@ inline std::string joined(const std::vector<std::string>& lines) {
         all += line;
     }
     return all;
-}
-
-// Bytes that are not all alike (every value, NUL and "\n" included), so
-// that a lost, repeated or reordered piece shows.
-inline std::string patterned(std::size_t size) {
-    std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i) {
-        bytes[i] = static_cast<char>((i * 7 + i / 4096) % 256);
-    }
-    return bytes;
-}
-
-// Two connected Unix stream sockets, each with a limit on every wait.
-inline std::pair<common::Socket, common::Socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
-        throw std::system_error(errno, std::system_category(), "socketpair");
-    }
-    std::pair<common::Socket, common::Socket> pair{common::Socket{common::FileDescriptor{fds[0]}},
-                                                   common::Socket{common::FileDescriptor{fds[1]}}};
-    pair.first.set_timeout(default_timeout);
-    pair.second.set_timeout(default_timeout);
-    return pair;
-}
-
-// A TCP connection over loopback, {client side, server side}, Nagle's
-// algorithm off on the client so that each small send leaves at once.
-inline std::pair<common::Socket, common::Socket> loopback_connection() {
-    auto listener = common::Socket::open(AF_INET, SOCK_STREAM);
-    listener.bind(common::Address::parse_inet("127.0.0.1:0"));
-    listener.listen(1);
-    listener.set_timeout(default_timeout);
-    auto client = common::Socket::open(AF_INET, SOCK_STREAM);
-    client.connect(listener.local_address());
-    client.set_option(IPPROTO_TCP, TCP_NODELAY, 1);
-    client.set_timeout(default_timeout);
-    auto server = listener.accept().first;
-    server.set_timeout(default_timeout);
-    return {std::move(client), std::move(server)};
 }
 
 }  // namespace reader_suite
@@ -291,7 +253,7 @@ TYPED_TEST_P(BufferedReader, ReadOfNGivesExactlyNBytesFromAnyPieces) {
 TYPED_TEST_P(BufferedReader, ALargeReadAfterBufferedBytesKeepsTheOrder) {
     // A read bigger than the buffer may go straight to the source; what was
     // already buffered must come first, and nothing twice.
-    const std::string data = reader_suite::patterned(600'000);
+    const std::string data = patterned(600'000);
     PiecesOf<TypeParam> source{reader_suite::cut(data, 7000)};
     ReaderOf<TypeParam> rfile{source, 16};
 
@@ -307,7 +269,7 @@ TYPED_TEST_P(BufferedReader, ALargeReadAfterBufferedBytesKeepsTheOrder) {
 }
 
 TYPED_TEST_P(BufferedReader, ReadGivesEverythingToTheEndOfTheStream) {
-    const std::string data = reader_suite::patterned(1'000'000);
+    const std::string data = patterned(1'000'000);
     PiecesOf<TypeParam> source{reader_suite::cut(data, 65'536)};
     ReaderOf<TypeParam> rfile{source};
 
@@ -447,7 +409,7 @@ TYPED_TEST_P(BufferedReader, UnbufferedReadOfNReturnsOneReadsWorth) {
 }
 
 TYPED_TEST_P(BufferedReader, UnbufferedReadGivesEverythingToTheEnd) {
-    const std::string data = reader_suite::patterned(100'000);
+    const std::string data = patterned(100'000);
     PiecesOf<TypeParam> source{reader_suite::cut(data, 3000)};
     ReaderOf<TypeParam> rfile{source, 0};
 
@@ -584,7 +546,7 @@ template <class Server>
 using SocketIOOf = typename ChapterOf<Server>::SocketIO;
 
 TYPED_TEST_P(BufferedReader, LinesSentAByteAtATimeOverLoopbackComeWhole) {
-    auto [client, server] = reader_suite::loopback_connection();
+    auto [client, server] = loopback_connection();
     const std::string text = "GET / HTTP/1.0\r\nHost: example\r\n\r\nbody without newline";
     BackgroundCall sending{[&client = client, &text] {
                                for (char byte : text) {
@@ -605,7 +567,7 @@ TYPED_TEST_P(BufferedReader, LinesSentAByteAtATimeOverLoopbackComeWhole) {
 }
 
 TYPED_TEST_P(BufferedReader, AThousandLinesInOneSendComeOneByOne) {
-    auto [writer, reader] = reader_suite::socket_pair();
+    auto [writer, reader] = socket_pair();
     const auto lines = reader_suite::numbered_lines(1000);
     writer.send_all(reader_suite::joined(lines));
     writer.shutdown(SHUT_WR);
@@ -622,8 +584,8 @@ TYPED_TEST_P(BufferedReader, AThousandLinesInOneSendComeOneByOne) {
 }
 
 TYPED_TEST_P(BufferedReader, BinaryDataComesThroughASocketUnchanged) {
-    auto [writer, reader] = reader_suite::socket_pair();
-    const std::string data = reader_suite::patterned(300'000);
+    auto [writer, reader] = socket_pair();
+    const std::string data = patterned(300'000);
     BackgroundCall sending{[&writer = writer, &data] {
                                writer.send_all(data);
                                writer.shutdown(SHUT_WR);
@@ -684,7 +646,7 @@ class SocketIO : public ::testing::Test {};
 TYPED_TEST_SUITE_P(SocketIO);
 
 TYPED_TEST_P(SocketIO, ReadsWhatThePeerSentAndZeroAtTheEnd) {
-    auto [writer, reader] = reader_suite::socket_pair();
+    auto [writer, reader] = socket_pair();
     writer.send_all("hello");
     writer.shutdown(SHUT_WR);
     SocketIOOf<TypeParam> raw{reader};
@@ -695,7 +657,7 @@ TYPED_TEST_P(SocketIO, ReadsWhatThePeerSentAndZeroAtTheEnd) {
 }
 
 TYPED_TEST_P(SocketIO, AReadThatTimesOutThrowsTimedOutAndEveryLaterReadIsRefused) {
-    auto [writer, reader] = reader_suite::socket_pair();
+    auto [writer, reader] = socket_pair();
     reader.set_timeout(common::Seconds{0.05});
     SocketIOOf<TypeParam> raw{reader};
     ReaderOf<TypeParam> rfile{raw};
@@ -729,7 +691,7 @@ TYPED_TEST_P(SocketIO, AReadThatTimesOutThrowsTimedOutAndEveryLaterReadIsRefused
 TYPED_TEST_P(SocketIO, OtherErrorsDoNotEndTheStream) {
     // Only a timeout leaves a stream in an unknown state; a reader on a
     // non-blocking socket may try again once there is something to read.
-    auto [writer, reader] = reader_suite::socket_pair();
+    auto [writer, reader] = socket_pair();
     reader.set_timeout(common::Seconds{0});
     SocketIOOf<TypeParam> raw{reader};
     char buffer[16];

@@ -22,69 +22,11 @@
 #include "support/client.hpp"
 #include "support/printable.hpp"
 #include "support/server_classes.hpp"
+#include "support/socket_pairs.hpp"
 
 namespace sockserv::test {
 
 // Names of this header only: another suite's helpers may share a name.
-namespace writer_suite {
-
-// Two connected Unix stream sockets, each with a limit on every wait. On a
-// Unix socket a send() that returned has put its bytes in the peer's
-// receive queue, so the peer can tell at once what was sent and what not.
-inline std::pair<common::Socket, common::Socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
-        throw std::system_error(errno, std::system_category(), "socketpair");
-    }
-    std::pair<common::Socket, common::Socket> pair{common::Socket{common::FileDescriptor{fds[0]}},
-                                                   common::Socket{common::FileDescriptor{fds[1]}}};
-    pair.first.set_timeout(default_timeout);
-    pair.second.set_timeout(default_timeout);
-    return pair;
-}
-
-// Everything that has arrived at `peer` and not been read, without waiting:
-// "" when nothing is there.
-inline std::string arrived(common::Socket& peer) {
-    std::string all;
-    char buffer[64 * 1024];
-    while (true) {
-        auto received = ::recv(peer.fd(), buffer, sizeof buffer, MSG_DONTWAIT);
-        if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return all;
-        }
-        if (received < 0) {
-            throw std::system_error(errno, std::system_category(), "recv");
-        }
-        if (received == 0) {
-            return all;  // the end of the stream
-        }
-        all.append(buffer, static_cast<std::size_t>(received));
-    }
-}
-
-// Reads until the peer closes (each wait limited by the socket's timeout).
-inline std::string read_to_end(common::Socket& socket) {
-    std::string all;
-    char buffer[64 * 1024];
-    while (std::size_t received = socket.recv(buffer)) {
-        all.append(buffer, received);
-    }
-    return all;
-}
-
-// Bytes that are not all alike, so that a lost, repeated or reordered
-// piece shows.
-inline std::string patterned(std::size_t size) {
-    std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i) {
-        bytes[i] = static_cast<char>((i * 7 + i / 4096) % 256);
-    }
-    return bytes;
-}
-
-}  // namespace writer_suite
-
 template <class Server>
 class SocketWriter : public ::testing::Test {};
 TYPED_TEST_SUITE_P(SocketWriter);
@@ -95,20 +37,20 @@ using WriterOf = typename ChapterOf<Server>::SocketWriter;
 
 TYPED_TEST_P(SocketWriter, UnbufferedEveryWriteIsOnTheWireWhenItReturns) {
     // wbufsize = 0, Python's default: nothing waits for a flush.
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 0};
 
     EXPECT_EQ(wfile.write("first line\n"), 11u) << "write() returns the count, as in Python";
     EXPECT_EQ(wfile.pending(), 0u);
-    EXPECT_EQ(writer_suite::arrived(peer), "first line\n") << "an unbuffered write waited";
+    EXPECT_EQ(take_what_arrived(peer), "first line\n") << "an unbuffered write waited";
     EXPECT_EQ(wfile.write(""), 0u);
     EXPECT_EQ(wfile.write(std::string("a\0b", 3)), 3u);
-    EXPECT_EQ(writer_suite::arrived(peer), std::string("a\0b", 3));
+    EXPECT_EQ(take_what_arrived(peer), std::string("a\0b", 3));
 }
 
 TYPED_TEST_P(SocketWriter, UnbufferedLargeWritesGoOutWholeAndInOrder) {
-    auto [own, peer] = writer_suite::socket_pair();
-    const std::string data = writer_suite::patterned(4 * 1024 * 1024);
+    auto [own, peer] = socket_pair();
+    const std::string data = patterned(4 * 1024 * 1024);
     BackgroundCall writing{[&own = own, &data] {
                                WriterOf<TypeParam> wfile{own, 0};
                                EXPECT_EQ(wfile.write(data.substr(0, 1'000'000)), 1'000'000u);
@@ -117,7 +59,7 @@ TYPED_TEST_P(SocketWriter, UnbufferedLargeWritesGoOutWholeAndInOrder) {
                            },
                            "writing 4 MiB"};
 
-    std::string received = writer_suite::read_to_end(peer);
+    std::string received = read_to_end(peer);
     writing.get();
 
     ASSERT_EQ(received.size(), data.size());
@@ -125,60 +67,60 @@ TYPED_TEST_P(SocketWriter, UnbufferedLargeWritesGoOutWholeAndInOrder) {
 }
 
 TYPED_TEST_P(SocketWriter, BufferedWritesWaitForFlush) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 64};
 
     EXPECT_EQ(wfile.write("one\n"), 4u);
     EXPECT_EQ(wfile.write("two\n"), 4u);
     EXPECT_EQ(wfile.pending(), 8u);
-    EXPECT_EQ(writer_suite::arrived(peer), "") << "a buffered write went out before flush()";
+    EXPECT_EQ(take_what_arrived(peer), "") << "a buffered write went out before flush()";
 
     wfile.flush();
 
     EXPECT_EQ(wfile.pending(), 0u);
-    EXPECT_EQ(writer_suite::arrived(peer), "one\ntwo\n");
+    EXPECT_EQ(take_what_arrived(peer), "one\ntwo\n");
     wfile.flush();  // nothing to send: harmless
-    EXPECT_EQ(writer_suite::arrived(peer), "") << "a flush sent the same bytes twice";
+    EXPECT_EQ(take_what_arrived(peer), "") << "a flush sent the same bytes twice";
 }
 
 TYPED_TEST_P(SocketWriter, AFullBufferIsSentWhenTheNextWriteDoesNotFit) {
     // As Python's BufferedWriter(raw, 8): "abcde" and "fgh" fill it exactly
     // and stay; "i" does not fit, so the eight go out and "i" waits.
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 8};
 
     wfile.write("abcde");
     wfile.write("fgh");
     EXPECT_EQ(wfile.pending(), 8u);
-    EXPECT_EQ(writer_suite::arrived(peer), "") << "a buffer that was just full was sent";
+    EXPECT_EQ(take_what_arrived(peer), "") << "a buffer that was just full was sent";
 
     wfile.write("i");
 
-    EXPECT_EQ(writer_suite::arrived(peer), "abcdefgh");
+    EXPECT_EQ(take_what_arrived(peer), "abcdefgh");
     EXPECT_EQ(wfile.pending(), 1u);
     wfile.flush();
-    EXPECT_EQ(writer_suite::arrived(peer), "i");
+    EXPECT_EQ(take_what_arrived(peer), "i");
 }
 
 TYPED_TEST_P(SocketWriter, AWriteLargerThanTheBufferGoesOutWholeAfterWhatWasBuffered) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 16};
-    const std::string big = writer_suite::patterned(10'000);
+    const std::string big = patterned(10'000);
 
     wfile.write("head:");
     EXPECT_EQ(wfile.write(big), big.size());
 
     EXPECT_EQ(wfile.pending(), 0u) << "a write that does not fit is not kept";
-    std::string received = writer_suite::arrived(peer);
+    std::string received = take_what_arrived(peer);
     EXPECT_TRUE(received == "head:" + big) << printable(received);
     wfile.write("tail");
-    EXPECT_EQ(writer_suite::arrived(peer), "") << "the buffer is used again after a large write";
+    EXPECT_EQ(take_what_arrived(peer), "") << "the buffer is used again after a large write";
     wfile.close();
-    EXPECT_EQ(writer_suite::arrived(peer), "tail");
+    EXPECT_EQ(take_what_arrived(peer), "tail");
 }
 
 TYPED_TEST_P(SocketWriter, CloseFlushesAndWritesAfterItAreRefused) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 64};
     wfile.write("last words\n");
     ASSERT_FALSE(wfile.closed());
@@ -186,24 +128,24 @@ TYPED_TEST_P(SocketWriter, CloseFlushesAndWritesAfterItAreRefused) {
     wfile.close();
 
     EXPECT_TRUE(wfile.closed());
-    EXPECT_EQ(writer_suite::arrived(peer), "last words\n");
+    EXPECT_EQ(take_what_arrived(peer), "last words\n");
     EXPECT_EQ(wfile.pending(), 0u);
     EXPECT_THROW(wfile.write("more"), std::logic_error);
     EXPECT_THROW(wfile.flush(), std::logic_error);
     wfile.close();  // closing twice is harmless
-    EXPECT_EQ(writer_suite::arrived(peer), "") << "a second close sent something";
+    EXPECT_EQ(take_what_arrived(peer), "") << "a second close sent something";
     EXPECT_TRUE(own.is_open()) << "the connection belongs to the request, not to wfile";
 }
 
 TYPED_TEST_P(SocketWriter, AnUnbufferedWriterRefusesWritesAfterClose) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 0};
 
     wfile.close();
 
     EXPECT_TRUE(wfile.closed());
     EXPECT_THROW(wfile.write("x"), std::logic_error);
-    EXPECT_EQ(writer_suite::arrived(peer), "");
+    EXPECT_EQ(take_what_arrived(peer), "");
 }
 
 TYPED_TEST_P(SocketWriter, ADefaultWriterIsClosed) {
@@ -216,7 +158,7 @@ TYPED_TEST_P(SocketWriter, ADefaultWriterIsClosed) {
 }
 
 TYPED_TEST_P(SocketWriter, AWriteToAPeerThatHasGoneThrows) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 0};
     peer.close();
 
@@ -231,7 +173,7 @@ TYPED_TEST_P(SocketWriter, AWriteToAPeerThatHasGoneThrows) {
 TYPED_TEST_P(SocketWriter, AFailedFlushKeepsTheBytesAndCloseThrowsAgain) {
     // Python: flush() raises BrokenPipeError, the bytes stay, and close()
     // raises it again, leaving the file closed all the same.
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> wfile{own, 64};
     wfile.write("hello");
     peer.close();
@@ -254,8 +196,8 @@ TYPED_TEST_P(SocketWriter, AFlushThatFailsHalfwayKeepsOnlyTheUnsentBytes) {
     // The peer does not read: the socket buffers take part of 3 MiB, then
     // the flush times out. What went out must not go again, and what did
     // not must not be lost: the peer, reading on, gets the bytes once each.
-    auto [own, peer] = writer_suite::socket_pair();
-    const std::string data = writer_suite::patterned(3 * 1024 * 1024);
+    auto [own, peer] = socket_pair();
+    const std::string data = patterned(3 * 1024 * 1024);
     WriterOf<TypeParam> wfile{own, data.size() + 1};
     wfile.write(data);
     own.set_timeout(common::Seconds{0.1});
@@ -266,13 +208,13 @@ TYPED_TEST_P(SocketWriter, AFlushThatFailsHalfwayKeepsOnlyTheUnsentBytes) {
     } catch (const std::system_error& error) {
         ASSERT_EQ(error.code(), std::errc::timed_out) << error.what();
     }
-    std::string received = writer_suite::arrived(peer);
+    std::string received = take_what_arrived(peer);
     ASSERT_GT(received.size(), 0u) << "the flush sent nothing before it failed";
     EXPECT_EQ(received.size() + wfile.pending(), data.size())
         << received.size() << " bytes went out, " << wfile.pending() << " are kept";
 
     own.set_timeout(default_timeout);
-    BackgroundCall reading{[&peer = peer, &received] { received += writer_suite::read_to_end(peer); },
+    BackgroundCall reading{[&peer = peer, &received] { received += read_to_end(peer); },
                            "reading the rest"};
     wfile.close();
     own.shutdown(SHUT_WR);
@@ -283,7 +225,7 @@ TYPED_TEST_P(SocketWriter, AFlushThatFailsHalfwayKeepsOnlyTheUnsentBytes) {
 }
 
 TYPED_TEST_P(SocketWriter, AMovedFromWriterIsClosedAndTheNewOneHasTheBytes) {
-    auto [own, peer] = writer_suite::socket_pair();
+    auto [own, peer] = socket_pair();
     WriterOf<TypeParam> first{own, 64};
     first.write("kept ");
 
@@ -295,7 +237,7 @@ TYPED_TEST_P(SocketWriter, AMovedFromWriterIsClosedAndTheNewOneHasTheBytes) {
     EXPECT_EQ(first.pending(), 0u);
     EXPECT_THROW(first.write("x"), std::logic_error);
     first.close();  // nothing to flush: harmless
-    EXPECT_EQ(writer_suite::arrived(peer), "");
+    EXPECT_EQ(take_what_arrived(peer), "");
 
     WriterOf<TypeParam> third;
     third = std::move(second);
@@ -303,7 +245,7 @@ TYPED_TEST_P(SocketWriter, AMovedFromWriterIsClosedAndTheNewOneHasTheBytes) {
     // NOLINTEND(bugprone-use-after-move)
     EXPECT_EQ(third.pending(), 13u);
     third.flush();
-    EXPECT_EQ(writer_suite::arrived(peer), "kept together");
+    EXPECT_EQ(take_what_arrived(peer), "kept together");
 }
 
 REGISTER_TYPED_TEST_SUITE_P(SocketWriter,
