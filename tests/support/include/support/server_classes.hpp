@@ -124,6 +124,38 @@ struct ServerClasses {
                                                                                     : tcp_kind;
 };
 
+/// \brief A chapter's four synchronous classes and their four Threading
+/// variants (chapter 5 on).
+///
+/// All is the eight; Synchronous only the first four (a Threading server's
+/// handle_request() returns before the handler has run); Threading the
+/// last four; each kind's list has both its classes. A suite whose
+/// promises hold whichever thread runs the handler takes All or a kind's
+/// list; one that relies on the handler being done when the serving call
+/// returns takes Synchronous.
+template <class TCP, class UDP, class UnixStreamClass, class UnixDatagramClass,
+          class ThreadingTCP, class ThreadingUDP, class ThreadingUnixStream,
+          class ThreadingUnixDatagram>
+struct ThreadingServerClasses
+    : ServerClasses<TCP, UDP, UnixStreamClass, UnixDatagramClass> {
+    using All = ::testing::Types<TCP, UDP, UnixStreamClass, UnixDatagramClass, ThreadingTCP,
+                                 ThreadingUDP, ThreadingUnixStream, ThreadingUnixDatagram>;
+    using Synchronous = ::testing::Types<TCP, UDP, UnixStreamClass, UnixDatagramClass>;
+    using Threading = ::testing::Types<ThreadingTCP, ThreadingUDP, ThreadingUnixStream,
+                                       ThreadingUnixDatagram>;
+    using Tcp = ::testing::Types<TCP, ThreadingTCP>;
+    using Udp = ::testing::Types<UDP, ThreadingUDP>;
+    using UnixStream = ::testing::Types<UnixStreamClass, ThreadingUnixStream>;
+    using UnixDatagram = ::testing::Types<UnixDatagramClass, ThreadingUnixDatagram>;
+    using Stream = ::testing::Types<TCP, UnixStreamClass, ThreadingTCP, ThreadingUnixStream>;
+    using Datagram = ::testing::Types<UDP, UnixDatagramClass, ThreadingUDP, ThreadingUnixDatagram>;
+    using Inet = ::testing::Types<TCP, UDP, ThreadingTCP, ThreadingUDP>;
+    using Unix = ::testing::Types<UnixStreamClass, UnixDatagramClass, ThreadingUnixStream,
+                                  ThreadingUnixDatagram>;
+    using ThreadingStream = ::testing::Types<ThreadingTCP, ThreadingUnixStream>;
+    using ThreadingDatagram = ::testing::Types<ThreadingUDP, ThreadingUnixDatagram>;
+};
+
 /// \brief Chapter 1's lists: TCPServer is its only class, so it is every
 /// list that has a TCP server in it; the suites over datagram or Unix
 /// servers start at chapter 2.

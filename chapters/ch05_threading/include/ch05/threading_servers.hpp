@@ -1,0 +1,47 @@
+/// \file
+/// \brief The four Threading servers: a thread per request for each kind
+/// of server.
+#pragma once
+
+#include "ch05/tcp_server.hpp"
+#include "ch05/threading_mixin.hpp"
+#include "ch05/udp_server.hpp"
+#include "ch05/unix_datagram_server.hpp"
+#include "ch05/unix_stream_server.hpp"
+
+namespace sockserv::ch05 {
+
+/// \ingroup ch05
+/// \brief TCPServer with a thread per connection: Python's
+/// `class ThreadingTCPServer(ThreadingMixIn, TCPServer): pass`.
+/// \see \ref part-ch05, \ref ch05-mixin.
+class ThreadingTCPServer : public ThreadingMixIn<TCPServer> {
+public:
+    using ThreadingMixIn::ThreadingMixIn;
+};
+
+/// \ingroup ch05
+/// \brief UDPServer with a thread per datagram.
+/// \see \ref part-ch05, \ref ch05-mixin.
+class ThreadingUDPServer : public ThreadingMixIn<UDPServer> {
+public:
+    using ThreadingMixIn::ThreadingMixIn;
+};
+
+/// \ingroup ch05
+/// \brief UnixStreamServer with a thread per connection.
+/// \see \ref part-ch05, \ref ch05-mixin.
+class ThreadingUnixStreamServer : public ThreadingMixIn<UnixStreamServer> {
+public:
+    using ThreadingMixIn::ThreadingMixIn;
+};
+
+/// \ingroup ch05
+/// \brief UnixDatagramServer with a thread per datagram.
+/// \see \ref part-ch05, \ref ch05-mixin.
+class ThreadingUnixDatagramServer : public ThreadingMixIn<UnixDatagramServer> {
+public:
+    using ThreadingMixIn::ThreadingMixIn;
+};
+
+}  // namespace sockserv::ch05

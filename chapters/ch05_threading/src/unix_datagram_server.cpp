@@ -1,0 +1,12 @@
+#include "ch05/unix_datagram_server.hpp"
+
+namespace sockserv::ch05 {
+
+// [unix-datagram-server-constructor]
+UnixDatagramServer::UnixDatagramServer(common::Address server_address,
+                                       HandlerFactory RequestHandlerClass, bool bind_and_activate)
+    : UDPServer(AnyFamily{}, require_unix(std::move(server_address), "UnixDatagramServer"),
+                std::move(RequestHandlerClass), bind_and_activate) {}
+// [unix-datagram-server-constructor]
+
+}  // namespace sockserv::ch05
