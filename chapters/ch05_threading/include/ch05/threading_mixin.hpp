@@ -68,6 +68,7 @@ public:
     /// (handle_error()…) must call server_close() in its own destructor,
     /// or the threads may call a hook of a half-destroyed object
     /// (\ref ch05-closing).
+    // [destructor]
     ~ThreadingMixIn() override {
         if constexpr (threads_use_server_socket) {
             threads_.join_all();
@@ -77,6 +78,7 @@ public:
             threads_.join_all();
         }
     }
+    // [destructor]
 
     /// \brief Whether server_close() leaves request threads running (Python's
     /// daemon threads, which do not keep the process alive). Default false.
@@ -98,6 +100,7 @@ public:
     /// \throws std::system_error when no thread could be started; the
     ///         request is then given back, and the serving loop reports it
     ///         through handle_error() and shuts it down
+    // [process-request]
     void process_request(Request& request, const common::Address& client_address) override {
         auto owned = std::make_shared<Request>(std::move(request));
         try {
@@ -109,6 +112,7 @@ public:
             throw;
         }
     }
+    // [process-request]
 
     /// \brief One request, on its own thread: finish_request(), errors to
     /// handle_error(), and shutdown_request() in every case.
@@ -118,6 +122,7 @@ public:
     /// as Python's threads report an exception that ends them.
     /// \param request        the request, owned by this thread
     /// \param client_address the client's address
+    // [process-request-thread]
     void process_request_thread(Request& request, const common::Address& client_address) noexcept {
         try {
             try {
@@ -136,6 +141,7 @@ public:
             report_uncaught_in_thread(client_address);
         }
     }
+    // [process-request-thread]
 
     /// \brief Closes the server, then waits for the request threads when
     /// #block_on_close is true (daemon threads excepted).
@@ -148,6 +154,7 @@ public:
     /// there). So a datagram server waits for every thread first, daemons
     /// too, then closes; with #block_on_close false it does not wait and
     /// leaves the socket to the destructor (\ref ch05-closing).
+    // [server-close]
     void server_close() override {
         if constexpr (threads_use_server_socket) {
             if (block_on_close) {
@@ -161,6 +168,7 @@ public:
             threads_.join();
         }
     }
+    // [server-close]
 
     /// \brief How many request threads are kept: running, or finished and
     /// not yet reaped (at most those that ended since the last request).
