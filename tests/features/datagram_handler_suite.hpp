@@ -176,6 +176,7 @@ TYPED_TEST_P(DatagramHandlerOverUnixDatagram, AnUnboundClientsReplyFailsInHandle
 
     unbound.send("who am i");
     ASSERT_TRUE(serve_one(server));
+    ASSERT_TRUE(server.wait_for("close_request", 1));
 
     EXPECT_EQ(server.count("handle"), 1u);
     EXPECT_EQ(server.count("finish"), 1u);

@@ -148,7 +148,7 @@ TYPED_TEST_P(Errors, AClientThatHangsUpBeforeTheReplyDoesNotKillTheServer) {
     // SIGPIPE, which by default kills the process: the server must get an
     // error instead, report it, and serve the next client.
     ASSERT_NE(std::signal(SIGPIPE, SIG_DFL), SIG_ERR);
-    TypeParam server{loopback_any_port(), handler_factory<Flood, TypeParam>()};
+    ErrorsCounted<TypeParam> server{loopback_any_port(), handler_factory<Flood, TypeParam>()};
     CaptureStderr reports;
     {
         Client impatient{server.server_address};
@@ -156,6 +156,7 @@ TYPED_TEST_P(Errors, AClientThatHangsUpBeforeTheReplyDoesNotKillTheServer) {
     }
 
     ASSERT_TRUE(serve_one(server));
+    ASSERT_TRUE(server.wait_for_errors(1)) << "handle_error() was never called";
 
     EXPECT_NE(reports.text().find("Broken pipe"), std::string::npos)
         << "the failed write was not reported through handle_error:\n"

@@ -153,6 +153,9 @@ TYPED_TEST_P(EveryServer, DefaultHandleErrorReportsTheClientAndTheExceptionOnStd
     CaptureStderr reports;
 
     ASSERT_TRUE(serve_one(*server));
+    // A Threading server reports on the request's thread, which
+    // server_close() waits for.
+    server->server_close();
 
     const std::string text = reports.text();
     EXPECT_NE(text.find("request from " + peer->address().to_string()), std::string::npos)

@@ -189,8 +189,17 @@ TYPED_TEST_P(Shutdown, LetsTheRequestInProgressFinish) {
         stopper.set_value(current_thread_id());
         server.shutdown();
     }};
-    // Only go on once shutdown() is waiting (in a futex) for the loop to end.
-    ASSERT_TRUE(wait_until_in_syscall(stopper.get_future().get(), {SYS_futex}));
+    // Only go on once shutdown() is waiting (in a futex) for the loop to
+    // end, or has returned: a Threading server's loop is not busy with the
+    // request, and ends at once.
+    const pid_t stopper_id = stopper.get_future().get();
+    const auto deadline = std::chrono::steady_clock::now() + default_timeout;
+    bool stopped_or_waiting = false;
+    while (!stopped_or_waiting && std::chrono::steady_clock::now() < deadline) {
+        stopped_or_waiting = stopping.finishes_within(common::Seconds{0.001}) ||
+                             wait_until_in_syscall(stopper_id, {SYS_futex}, common::Seconds{0.001});
+    }
+    ASSERT_TRUE(stopped_or_waiting) << "shutdown() neither waits nor returns";
     client.send("after\n");
 
     EXPECT_EQ(client.recv_line(), "AFTER\n");

@@ -173,7 +173,23 @@ TYPED_TEST_P(ServingLoop, ServiceActionsRunsAfterEveryPollIntervalWhileNoRequest
     EXPECT_EQ(server.count("get_request"), 0u);
 }
 
-TYPED_TEST_P(ServingLoop, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown) {
+REGISTER_TYPED_TEST_SUITE_P(ServingLoop,
+                            ASignalDuringHandleRequestsWaitDoesNotEndIt,
+                            TimeoutIsEmptyByDefaultAsPythonsNone,
+                            HandleRequestCallsHandleTimeoutAndReturnsWhenNoRequestComesInTime,
+                            AZeroTimeoutTimesOutAtOnceButServesARequestAlreadyWaiting,
+                            HandleRequestServesARequestThatComesWhileItWaitsWithOrWithoutATimeout,
+                            ServeForeverIgnoresTimeout,
+                            ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestComes);
+
+// service_actions() after the request's last hook: so only where the
+// request is served on the loop's own thread. A Threading server's loop
+// calls it once the request's thread has started.
+template <class Server>
+class ServiceActionsAfterTheRequest : public ServingLoop<Server> {};
+TYPED_TEST_SUITE_P(ServiceActionsAfterTheRequest);
+
+TYPED_TEST_P(ServiceActionsAfterTheRequest, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown) {
     // With a poll interval of an hour, every pass of the loop is a request
     // or the shutdown: service_actions() follows each request's last hook,
     // and the pass that saw shutdown() ends the loop without calling it.
@@ -195,14 +211,7 @@ TYPED_TEST_P(ServingLoop, ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutd
     EXPECT_EQ(server.hooks(), expected);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(ServingLoop,
-                            ASignalDuringHandleRequestsWaitDoesNotEndIt,
-                            TimeoutIsEmptyByDefaultAsPythonsNone,
-                            HandleRequestCallsHandleTimeoutAndReturnsWhenNoRequestComesInTime,
-                            AZeroTimeoutTimesOutAtOnceButServesARequestAlreadyWaiting,
-                            HandleRequestServesARequestThatComesWhileItWaitsWithOrWithoutATimeout,
-                            ServeForeverIgnoresTimeout,
-                            ServiceActionsRunsAfterEveryPollIntervalWhileNoRequestComes,
+REGISTER_TYPED_TEST_SUITE_P(ServiceActionsAfterTheRequest,
                             ServiceActionsRunsOnceAfterEachRequestAndNotAfterShutdown);
 
 }  // namespace sockserv::test

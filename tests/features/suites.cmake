@@ -18,7 +18,12 @@
 #            purpose (the book says why); none: every chapter from FROM on
 #   OVER     which of the chapter's lists of classes it runs on (the lists of
 #            test::ServerClasses: All, Synchronous, Tcp, Stream, Datagram,
-#            Inet, Unix)
+#            Inet, Unix; from chapter 5 on also Threading, ThreadingStream,
+#            ThreadingDatagram). From chapter 5 on, All and each kind's
+#            list hold the Threading classes too, whose handler runs on a
+#            thread of its own: a suite takes Synchronous when what it
+#            checks holds only where the handler has finished when
+#            handle_request() returns, and says why.
 #
 # course_chapter_tests(SOURCES <own tests>...), called by tests/chNN/CMakeLists.txt:
 #   the chapter's one test program, chNN_tests (and its sanitizer twin): its
@@ -71,9 +76,19 @@ course_feature_suite(StreamRequest     HEADER request_suite.hpp         FROM ch0
 course_feature_suite(DatagramRequest   HEADER request_suite.hpp         FROM ch02 OVER Tcp)
 course_feature_suite(RequestAssignment HEADER request_suite.hpp         FROM ch02 OVER Tcp)
 course_feature_suite(HandlerLifecycle  HEADER lifecycle_suite.hpp       FROM ch03 OVER All)
+# SystemExit from handle() leaves handle_request() only where the handler
+# runs on its thread; a Threading server ends it on the request's thread
+# (ThreadingServer.SystemExitInAHandler...).
+course_feature_suite(SystemExitFromHandle HEADER lifecycle_suite.hpp    FROM ch03 OVER Synchronous)
 course_feature_suite(VerifyRequest     HEADER verify_request_suite.hpp  FROM ch03 OVER All)
-course_feature_suite(ErrorPolicy       HEADER error_policy_suite.hpp    FROM ch03 OVER All)
+# What leaves the serving call (SystemExit, a non-std exception) is the
+# synchronous servers' policy: a Threading server handles what its handler
+# throws on the request's thread (ThreadingServer suite).
+course_feature_suite(ErrorPolicy       HEADER error_policy_suite.hpp    FROM ch03 OVER Synchronous)
 course_feature_suite(ServingLoop       HEADER serving_loop_suite.hpp    FROM ch03 OVER All)
+# service_actions() after the request's last hook: a Threading server's
+# loop calls it while the request's thread may still run.
+course_feature_suite(ServiceActionsAfterTheRequest HEADER serving_loop_suite.hpp FROM ch03 OVER Synchronous)
 course_feature_suite(AllowReusePort               HEADER bind_options_suite.hpp FROM ch03 OVER Inet)
 course_feature_suite(AllowReusePortOnUnix         HEADER bind_options_suite.hpp FROM ch03 OVER Unix)
 course_feature_suite(OptionsBeforeBinding         HEADER bind_options_suite.hpp FROM ch03 OVER All)
@@ -89,6 +104,11 @@ course_feature_suite(StreamHandlerOverTcp            HEADER stream_handler_suite
 course_feature_suite(StreamHandlerOverUnixStream     HEADER stream_handler_suite.hpp   FROM ch04 OVER UnixStream)
 course_feature_suite(DatagramHandler                 HEADER datagram_handler_suite.hpp FROM ch04 OVER Datagram)
 course_feature_suite(DatagramHandlerOverUnixDatagram HEADER datagram_handler_suite.hpp FROM ch04 OVER UnixDatagram)
+
+# Chapter 5: a thread per request.
+course_feature_suite(ThreadingServer         HEADER threading_mixin_suite.hpp FROM ch05 OVER Threading)
+course_feature_suite(ThreadingStreamServer   HEADER threading_mixin_suite.hpp FROM ch05 OVER ThreadingStream)
+course_feature_suite(ThreadingDatagramServer HEADER threading_mixin_suite.hpp FROM ch05 OVER ThreadingDatagram)
 
 # course_chapter_tests(SOURCES ...): see above. The chapter is the folder's
 # name (tests/ch03 -> ch03).

@@ -180,6 +180,9 @@ TYPED_TEST_P(UnixDatagramClients, DefaultHandleErrorReportsTheFailedReplyOnStder
     CaptureStderr reports;
 
     ASSERT_TRUE(serve_one(server));
+    // A Threading server reports on the request's thread, which
+    // server_close() waits for.
+    server.server_close();
 
     const std::string text = reports.text();
     EXPECT_NE(text.find("Exception occurred during processing of request"), std::string::npos)
@@ -221,6 +224,7 @@ TYPED_TEST_P(UnixDatagramClients, AClientThatLeftBeforeTheReplyFailsIntoHandleEr
     }
 
     ASSERT_TRUE(serve_one(server));
+    ASSERT_TRUE(server.wait_for("close_request", 1));
 
     ASSERT_EQ(server.errors().size(), 1u);
     EXPECT_NE(server.errors()[0].find("sendto " + gone_path), std::string::npos)

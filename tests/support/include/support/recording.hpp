@@ -99,6 +99,16 @@ public:
         server_activate();
     }
 
+    /// \brief On a server with request threads (chapter 5's Threading
+    /// classes), waits for them first: they call this object's hooks, and
+    /// the base's destructor, which would wait too, runs only after this
+    /// object and its record are gone.
+    ~RecordingServer() override {
+        if constexpr (requires(Base& server) { server.request_threads(); }) {
+            this->server_close();
+        }
+    }
+
     void server_bind() override {
         record({"server_bind"});
         Base::server_bind();
@@ -125,11 +135,15 @@ public:
         Base::shutdown_request(request);
     }
     void close_request(Request& request) override {
-        record({"close_request", socket_of(request).fd()});
+        const int fd_before = socket_of(request).fd();
         Base::close_request(request);
         const int fd = socket_of(request).fd();
         fd_after_close = fd;
         open_after_close = ::fcntl(fd, F_GETFD) != -1;
+        // Written down last: a test that waits for close_request (on a
+        // Threading server it runs on the request's thread) then reads
+        // the two above as they were left.
+        record({"close_request", fd_before});
     }
     void handle_error(Request& request, const common::Address& client) override {
         record_error({"handle_error", socket_of(request).fd(), client},
@@ -139,9 +153,46 @@ public:
     /// \brief What the last close_request() left behind: the request's
     /// descriptor, and whether it was still open (read once
     /// wait_for("close_request", n) says the request has been served; atomic
-    /// because a server of a later chapter may close on another thread).
+    /// because a Threading server closes on the request's thread).
     std::atomic<int> fd_after_close = -2;
     std::atomic<bool> open_after_close = false;
+};
+
+/// \brief A server of class \p Base whose handle_error() does what Base's
+/// does (the default reports on stderr), then lets a test know: a test
+/// waits for the report through wait_for_errors() rather than assuming
+/// the handler has finished when handle_request() returns (on a Threading
+/// server it runs on a thread of its own).
+template <class Base>
+class ErrorsCounted : public Base {
+public:
+    using Base::Base;
+
+    /// \brief Waits for the request threads first, as RecordingServer does.
+    ~ErrorsCounted() override {
+        if constexpr (requires(Base& server) { server.request_threads(); }) {
+            this->server_close();
+        }
+    }
+
+    void handle_error(RequestOf<Base>& request, const common::Address& client) override {
+        Base::handle_error(request, client);
+        std::lock_guard lock(mutex_);
+        ++errors_;
+        changed_.notify_all();
+    }
+
+    /// \brief Waits (at most default_timeout) until handle_error() has
+    /// returned \p count times in all; false if it has not.
+    [[nodiscard]] bool wait_for_errors(int count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, default_timeout, [&] { return errors_ >= count; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int errors_ = 0;
 };
 
 /// \brief The CallLog of the server that made \p handler: a handler's
