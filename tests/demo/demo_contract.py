@@ -85,11 +85,13 @@ class Kind:
 
     unix: bool       # a filesystem path rather than HOST:PORT
     datagram: bool   # UDP / Unix datagrams rather than a stream
+    threading: bool  # a thread per request (chapter 5 on)
 
     @staticmethod
     def of(class_name):
         return Kind(unix="Unix" in class_name,
-                    datagram="UDP" in class_name or "Datagram" in class_name)
+                    datagram="UDP" in class_name or "Datagram" in class_name,
+                    threading=class_name.startswith("Threading"))
 
     @property
     def socket_type(self):
@@ -967,6 +969,127 @@ class UnixDatagramClassTests(ClassTestBase):
             self.assertEqual(sock.recv(65536), b"BOUND %d\n" % number)
 
 
+class ThreadingStreamClassTests(ClassTestBase):
+    """"The Threading classes" and "Stopping it" for ThreadingTCPServer and
+    ThreadingUnixStreamServer: each client on a thread of its own, and a
+    shutdown that waits for every client still connected."""
+
+    def connected_clients(self, server, count):
+        """count clients, each with one line answered: all of them in flight."""
+        socks = []
+        for number in range(count):
+            sock = self.client(server)
+            sock.sendall(b"client %d\n" % number)
+            self.assertEqual(recv_exactly(sock, 8 + len(str(number))), b"CLIENT %d\n" % number)
+            socks.append(sock)
+        return socks
+
+    def wait_until_refused(self, server):
+        """Waits until a new client is refused: the listening socket is closed.
+
+        Nothing announces the moment, so this tries a connection at a short
+        interval, with a deadline; a connection that still gets through is
+        closed at once (its handler sees the end and returns).
+        """
+        deadline = time.monotonic() + IO_TIMEOUT
+        while True:
+            with socket.socket(server.family, socket.SOCK_STREAM) as probe:
+                probe.settimeout(IO_TIMEOUT)
+                error = probe.connect_ex(server.address)
+            if error in (errno.ECONNREFUSED, errno.ENOENT):
+                return
+            if time.monotonic() > deadline:
+                self.fail(f"new clients still connect ({os.strerror(error) if error else 'ok'}) "
+                          "long after the signal")
+            time.sleep(0.002)
+
+    def test_a_silent_client_and_a_half_line_do_not_delay_others(self):
+        server = self.start()
+        silent = self.client(server)
+        half = self.client(server)
+        half.sendall(b"half a li")
+
+        self.assertEqual(self.exchange(server, b"not delayed\n"), b"NOT DELAYED\n")
+        half.sendall(b"ne\n")
+        self.assertEqual(recv_exactly(half, 12), b"HALF A LINE\n")
+        silent.shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(silent), b"")
+
+    def test_100_clients_connected_at_once_are_served_side_by_side(self):
+        # Every client gets its answer while all hundred stay connected:
+        # served one at a time, the second would wait for the first to close.
+        server = self.start()
+        burst = StreamClassTests.connect_at_once(self, server, 100)
+        for number, sock in enumerate(burst):
+            sock.sendall(b"client %d\n" % number)
+        for number, sock in enumerate(burst):
+            self.assertEqual(recv_exactly(sock, 8 + len(str(number))), b"CLIENT %d\n" % number)
+        for sock in burst:
+            sock.shutdown(socket.SHUT_WR)
+        for number, sock in enumerate(burst):
+            self.assertEqual(recv_to_eof(sock), b"", f"client {number}")
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+
+    def test_sigterm_serves_every_connected_client_to_its_end_then_exits_0(self):
+        server = self.start()
+        socks = self.connected_clients(server, 3)
+        server.send_signal(signal.SIGTERM)
+        self.wait_until_refused(server)
+
+        # Every client in flight is still served, and the program waits for
+        # the last of them.
+        for number, sock in enumerate(socks):
+            sock.sendall(b"after %d\n" % number)
+            self.assertEqual(recv_exactly(sock, 8), b"AFTER %d\n" % number)
+        for sock in socks[:-1]:
+            sock.shutdown(socket.SHUT_WR)
+            self.assertEqual(recv_to_eof(sock), b"")
+        self.assertIsNone(server.process.poll(),
+                          "the program exited while a request thread still runs")
+        socks[-1].sendall(b"last\n")
+        self.assertEqual(recv_exactly(socks[-1], 5), b"LAST\n")
+        socks[-1].shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(socks[-1]), b"")
+        self.assert_clean_exit(server, signal.SIGTERM)
+
+    def test_a_second_sigterm_while_clients_are_in_flight_exits_1_with_a_line(self):
+        server = self.start()
+        socks = self.connected_clients(server, 3)
+        server.send_signal(signal.SIGTERM)
+        self.wait_until_refused(server)  # the first one was taken: the wait is under way
+        server.send_signal(signal.SIGTERM)
+
+        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
+        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
+        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
+                             + server.stderr_text())
+        for sock in socks:
+            self.assertEqual(recv_to_eof(sock), b"", "the connection ends with the program")
+
+
+class ThreadingDatagramClassTests(ClassTestBase):
+    """"The Threading classes" for ThreadingUDPServer and
+    ThreadingUnixDatagramServer: a thread per datagram, and a shutdown that
+    answers what was received."""
+
+    def test_100_clients_at_once_are_all_answered(self):
+        server = self.start()
+        socks = [self.client(server) for _ in range(100)]
+        for number, sock in enumerate(socks):
+            sock.send(b"client %d\n" % number)
+        for number, sock in enumerate(socks):
+            self.assertEqual(sock.recv(65536), b"CLIENT %d\n" % number)
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+
+    def test_sigterm_with_datagrams_answered_exits_0(self):
+        server = self.start()
+        for number in range(3):
+            self.assertEqual(self.exchange(server, b"datagram %d" % number),
+                             b"DATAGRAM %d" % number)
+        server.send_signal(signal.SIGTERM)
+        self.assert_clean_exit(server, signal.SIGTERM)
+
+
 def mixins_for(kind):
     """The test mixins that apply to a class of this kind."""
     mixins = [EveryClassTests]
@@ -974,6 +1097,8 @@ def mixins_for(kind):
     mixins.append(DatagramClassTests if kind.datagram else StreamClassTests)
     if kind.datagram:
         mixins.append(UnixDatagramClassTests if kind.unix else InetDatagramClassTests)
+    if kind.threading:
+        mixins.append(ThreadingDatagramClassTests if kind.datagram else ThreadingStreamClassTests)
     return mixins
 
 
