@@ -1,6 +1,11 @@
 """Time each chapter's TCPServer against a hand-written C server, and run
 the benchmarks a chapter brings of its own (chapter 4: its files, line by
-line, against raw recv/send)."""
+line, against raw recv/send; chapter 5: its Threading servers, 8 clients
+at once, against a C server with a thread per client and CPython's)."""
+
+import os
+import shutil
+import sys
 
 from . import output
 from .output import CourseError, UsageError
@@ -8,13 +13,56 @@ from .output import CourseError, UsageError
 NAME = "bench"
 USAGE = "./course bench [chNN]"
 
+
+def _system_python():
+    # CPython's socketserver as Debian ships it, not a version manager's.
+    return "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+
+
+def _thread_load_arguments(course, build):
+    """thread_load's servers: C first (the yardstick), the demo, CPython;
+    each over TCP, then over a Unix socket. The figures go to build/bench/."""
+    bin_dir = build.dir / "bin"
+    script = f"{_system_python()} {course.root / 'bench' / 'cpython_threading_server.py'}"
+    servers = []
+    for family, name in (("tcp", "ThreadingTCPServer"), ("unix", "ThreadingUnixStreamServer")):
+        servers += [f"--{family}", f"c={bin_dir / 'c_threaded_echo_server'}",
+                    f"--{family}", f"ch05={bin_dir / 'ch05_echo_server'} --class {name}",
+                    f"--{family}", f"cpython={script} --class {name}"]
+    return [f"--data={build.dir / 'bench' / 'ch05.dat'}", *servers]
+
+
+def _plot(course, build, chapter):
+    """Draws the figures just measured as the book's plot is drawn."""
+    data = build.dir / "bench" / f"{chapter}.dat"
+    svg = build.dir / "bench" / f"{chapter}-latest.svg"
+    gnuplot = shutil.which("gnuplot")
+    if not data.exists() or gnuplot is None:
+        return
+    status = output.show_run([gnuplot, "-e", f"data='{data}'; output='{svg}'",
+                              course.root / "bench" / "results" / "plot.gp"],
+                             check=False, cwd=course.root)
+    if status == 0:
+        print(f"The plot of this run: {svg}\n"
+              f"The book's figures are bench/results/{chapter}.dat: copy {data} there to "
+              "show yours instead.")
+
+
 # A chapter's own benchmark: the target (a program in build/bin), what it
-# times, and its arguments (line_bench's defaults: 20 rounds, the variants
-# in turns, so that a change in the machine's load hits them all alike).
+# times, the other targets it runs, and its arguments, a list or a function
+# of (course, build) (line_bench's defaults: 20 rounds, the variants in
+# turns, so that a change in the machine's load hits them all alike;
+# thread_load's: 10 rounds, the servers in turns), then what to do after.
 CHAPTER_BENCHMARKS = {
     "ch04": ("line_bench",
              "Chapter 4's rfile and wfile, line by line, against raw recv/send (bench/line_bench.cpp)",
-             []),
+             [], [], None),
+    "ch05": ("thread_load",
+             "Chapter 5's Threading servers, 8 clients at once, against a C server with a thread "
+             "per client (bench/c_threaded_echo_server.c) and CPython's "
+             "(bench/cpython_threading_server.py)",
+             ["c_threaded_echo_server", "ch05_echo_server"], _thread_load_arguments,
+             lambda course, build: _plot(course, build, "ch05")),
 }
 
 
@@ -43,16 +91,22 @@ def run(course, args):
             servers.append(f"{chapter.id}={build.dir}/bin/{chapter.id}_echo_server")
     own = [CHAPTER_BENCHMARKS[c.id] for c in chapters
            if c.id in CHAPTER_BENCHMARKS and build.has_target(CHAPTER_BENCHMARKS[c.id][0])]
-    targets += [target for target, _, _ in own]
-    build.build(*targets)
+    for target, _, others, _, _ in own:
+        targets += [target, *others]
+    build.build(*dict.fromkeys(targets))
     output.step("Each chapter's TCPServer against a hand-written C server (bench/c_echo_server.c)")
     output.note("timings need a quiet machine: close what else is running, and compare runs, "
                 "not single numbers")
     status = output.show_run([build.dir / "bin" / "echo_load", "--benchmark_repetitions=5",
                               "--benchmark_report_aggregates_only=true", *servers],
                              check=False, cwd=course.root)
-    for target, what, arguments in own:
+    for target, what, _, arguments, after in own:
         output.step(what)
-        status = output.show_run([build.dir / "bin" / target, *arguments],
-                                 check=False, cwd=course.root) or status
+        if callable(arguments):
+            arguments = arguments(course, build)
+        own_status = output.show_run([build.dir / "bin" / target, *arguments],
+                                     check=False, cwd=course.root)
+        if own_status == 0 and after is not None:
+            after(course, build)
+        status = own_status or status
     return status

@@ -1,0 +1,683 @@
+/// \file
+/// \brief `thread_load`: many clients at once against servers that serve
+/// them side by side, taken in turns, with the servers' CPU time.
+///
+/// Usage: `thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L] [--each-run] [--data=FILE]
+/// --tcp NAME=COMMAND ... [--unix NAME=COMMAND ...]`
+///
+/// Each COMMAND (a program and its arguments, split at spaces) is started
+/// once with `--bind 127.0.0.1:0` (`--tcp`) or `--bind DIR/NAME.sock`
+/// (`--unix`, DIR a fresh temporary folder) appended, and must print
+/// `listening on ADDRESS` once it is ready, as the demos do. Two loads, each
+/// with `--clients` client threads (8) that go as fast as the answers come:
+/// - `connection`: connect, send a line, half-close, read the answer to
+///   the end, close. A thread started and ended per request: what the
+///   thread-per-request model costs.
+/// - `persistent`: a connection per client, opened before the clock
+///   starts, and one line and its answer after another over it.
+///
+/// `--load=connection` or `--load=persistent` runs only that one.
+///
+/// Each load runs `--rounds` times (10), every server once per round for
+/// `--seconds` (0.5), in turns (A B C A B C...), so that a change in the
+/// machine's load hits every server alike. The table gives per server the
+/// median over the rounds of its requests per second and of its CPU time
+/// per request (utime + stime of its whole process, every thread, read
+/// from /proc/PID/stat before and after each run), and the ratio of each
+/// to every other server's in the same round (the median of the rounds'
+/// ratios). `./course bench ch05` runs it with the hand-written C server
+/// first, chapter 5's demo, and CPython.
+///
+/// `--data=FILE` writes the medians for gnuplot too: a line per family
+/// and load, the requests per second of every server, then their CPU
+/// microseconds per request (bench/results/plot.gp draws it).
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/address.hpp"
+
+extern char** environ;
+
+namespace {
+
+using sockserv::common::Address;
+using Clock = std::chrono::steady_clock;
+
+/// How long any one wait may last: a server that stops answering fails
+/// the run instead of hanging it.
+constexpr int limit_seconds = 10;
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+/// A server program running as a child process, stopped with SIGTERM (then
+/// SIGKILL if it does not end within the limit) when this object goes away.
+class ServerProcess {
+public:
+    ServerProcess(std::string name, std::vector<std::string> command, const std::string& bind)
+        : name_(std::move(name)) {
+        command.push_back("--bind");
+        command.push_back(bind);
+        std::vector<char*> argv;
+        for (std::string& arg : command) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        int out[2];
+        if (pipe2(out, O_CLOEXEC) != 0) {
+            fail("pipe");
+        }
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+        int error = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        close(out[1]);
+        if (error != 0) {
+            close(out[0]);
+            throw std::system_error(error, std::generic_category(), "cannot start " + command[0]);
+        }
+        std::string line = read_line(out[0]);
+        close(out[0]);
+        constexpr std::string_view prefix = "listening on ";
+        if (!line.starts_with(prefix)) {
+            stop();
+            throw std::runtime_error(name_ + ": " + command[0] +
+                                     " did not say where it listens (got \"" + line + "\")");
+        }
+        std::string where = line.substr(prefix.size());
+        address_ = where.starts_with('/') ? Address::unix_path(where) : Address::parse_inet(where);
+    }
+    ~ServerProcess() { stop(); }
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    const std::string& name() const { return name_; }
+    const Address& address() const { return address_; }
+
+    /// utime + stime of every thread of the process, ended ones included, in seconds.
+    double cpu_seconds() const {
+        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        // After the command's name, which is in parentheses and may hold spaces.
+        auto close = text.rfind(')');
+        if (close == std::string::npos) {
+            throw std::runtime_error(name_ + " has ended: no /proc/PID/stat");
+        }
+        std::istringstream fields(text.substr(close + 2));
+        std::string field;
+        // Fields 3 to 13 (state ... cmajflt), then utime (14) and stime (15).
+        for (int i = 3; i <= 13; ++i) {
+            fields >> field;
+        }
+        unsigned long long utime = 0;
+        unsigned long long stime = 0;
+        fields >> utime >> stime;
+        return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+
+private:
+    // The contract's first line, waited for no longer than the limit.
+    std::string read_line(int fd) {
+        std::string line;
+        auto deadline = Clock::now() + std::chrono::seconds{limit_seconds};
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            pollfd ready{fd, POLLIN, 0};
+            if (left.count() <= 0 || poll(&ready, 1, static_cast<int>(left.count())) == 0) {
+                return line + " ... (no whole line within " + std::to_string(limit_seconds) + " s)";
+            }
+            char c;
+            if (read(fd, &c, 1) != 1 || c == '\n') {
+                return line;
+            }
+            line += c;
+        }
+    }
+
+    // SIGTERM, then wait for the end through a pidfd, with a limit; SIGKILL after it.
+    void stop() noexcept {
+        if (pid_ <= 0) {
+            return;
+        }
+        int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+        kill(pid_, SIGTERM);
+        if (pidfd >= 0) {
+            pollfd ended{pidfd, POLLIN, 0};
+            if (poll(&ended, 1, limit_seconds * 1000) == 0) {
+                std::cerr << "thread_load: " << name_ << " did not stop on SIGTERM within "
+                          << limit_seconds << " s: killed\n";
+                kill(pid_, SIGKILL);
+            }
+            close(pidfd);
+        }
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    std::string name_;
+    pid_t pid_ = -1;
+    Address address_;
+};
+
+/// A client socket, connected, whose every call waits no longer than the limit.
+class Client {
+public:
+    explicit Client(const Address& server) : fd_(socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        if (fd_ < 0) {
+            fail("socket");
+        }
+        timeval limit{limit_seconds, 0};
+        setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);  // connect() too
+        while (connect(fd_, server.data(), server.size()) != 0) {
+            if (errno != EINTR) {
+                int error = errno;
+                close(fd_);
+                errno = error;
+                fail("connect");
+            }
+        }
+    }
+    ~Client() { close(fd_); }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    void send_all(std::string_view data) {
+        while (!data.empty()) {
+            ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                fail("send");
+            }
+            data.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+
+    /// Reads until \p answer is full, or to the end of the stream when
+    /// \p to_end; returns how many bytes came (more than answer.size() means
+    /// too many).
+    std::size_t receive(std::span<char> answer, bool to_end) {
+        std::size_t have = 0;
+        char extra[64];
+        for (;;) {
+            if (!to_end && have == answer.size()) {
+                return have;
+            }
+            std::span<char> room = have < answer.size()
+                                       ? answer.subspan(have)
+                                       : std::span<char>{extra, sizeof extra};
+            ssize_t n = recv(fd_, room.data(), room.size(), 0);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                fail("recv");
+            }
+            if (n == 0) {
+                return have;
+            }
+            have += static_cast<std::size_t>(n);
+        }
+    }
+
+    void shutdown_write() {
+        if (shutdown(fd_, SHUT_WR) != 0) {
+            fail("shutdown");
+        }
+    }
+
+private:
+    int fd_;
+};
+
+constexpr std::string_view request = "the quick brown fox jumps over the lazy dog\n";
+constexpr std::string_view answer = "THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG\n";
+
+enum class Load { connection, persistent };
+
+/// What one client thread did in one run.
+struct ClientResult {
+    std::uint64_t requests = 0;
+    std::string error;  // empty: every answer was right
+};
+
+void check(std::span<const char> got, std::size_t size) {
+    if (size != answer.size() || std::string_view{got.data(), answer.size()} != answer) {
+        throw std::runtime_error("wrong answer (" + std::to_string(size) + " bytes)");
+    }
+}
+
+/// One client thread's run: waits for \p go, then makes requests until \p stop.
+void client_thread(Load load, const Address& server, const std::atomic<bool>& go,
+                   const std::atomic<bool>& stop, std::atomic<int>& ready, ClientResult& result) {
+    std::array<char, answer.size()> got;
+    std::unique_ptr<Client> kept;
+    try {
+        if (load == Load::persistent) {
+            kept = std::make_unique<Client>(server);
+        }
+    } catch (const std::exception& error) {
+        result.error = error.what();
+    }
+    ready.fetch_add(1);
+    ready.notify_one();
+    go.wait(false);
+    if (!result.error.empty()) {
+        return;
+    }
+    try {
+        while (!stop.load(std::memory_order_relaxed)) {
+            if (load == Load::connection) {
+                Client client(server);
+                client.send_all(request);
+                client.shutdown_write();
+                check(got, client.receive(got, true));
+            } else {
+                kept->send_all(request);
+                check(got, kept->receive(got, false));
+            }
+            ++result.requests;
+        }
+    } catch (const std::exception& error) {
+        result.error = error.what();
+    }
+}
+
+/// One run: every client against one server for a while.
+struct Run {
+    std::uint64_t requests = 0;
+    double seconds = 0;
+    double cpu_seconds = 0;
+};
+
+Run run_once(Load load, const ServerProcess& server, int clients, double seconds) {
+    std::atomic<bool> go{false};
+    std::atomic<bool> stop{false};
+    std::atomic<int> ready{0};
+    std::vector<ClientResult> results(static_cast<std::size_t>(clients));
+    std::vector<std::jthread> threads;
+    for (auto& result : results) {
+        threads.emplace_back(client_thread, load, std::cref(server.address()), std::cref(go),
+                             std::cref(stop), std::ref(ready), std::ref(result));
+    }
+    // Every client connected (persistent) and waiting: then the clock starts.
+    for (int now = ready.load(); now < clients; now = ready.load()) {
+        ready.wait(now);
+    }
+    Run run;
+    double cpu_before = server.cpu_seconds();
+    auto start = Clock::now();
+    go.store(true);
+    go.notify_all();
+    // The run's length is what is measured here, not a wait for an event.
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop.store(true);
+    for (auto& thread : threads) {
+        thread.join();  // each client's calls are limited: this ends
+    }
+    run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    run.cpu_seconds = server.cpu_seconds() - cpu_before;
+    for (const auto& result : results) {
+        if (!result.error.empty()) {
+            throw std::runtime_error(server.name() + ": " + result.error);
+        }
+        run.requests += result.requests;
+    }
+    return run;
+}
+
+struct Figures {
+    std::vector<Run> runs;  // one per round
+
+    double rate(std::size_t round) const {
+        return static_cast<double>(runs[round].requests) / runs[round].seconds;
+    }
+    double median_rate() const {
+        std::vector<double> rates;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            rates.push_back(rate(i));
+        }
+        return median(rates);
+    }
+    double cpu(std::size_t round) const {
+        return runs[round].cpu_seconds / static_cast<double>(std::max<std::uint64_t>(runs[round].requests, 1));
+    }
+    /// The median over the rounds, as for the rate: a round that another
+    /// program on the machine disturbed (preempted threads, cold caches)
+    /// is an outlier, and the median ignores it where a total would not.
+    double median_cpu() const {
+        std::vector<double> cpus;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            cpus.push_back(cpu(i));
+        }
+        return median(cpus);
+    }
+    static double median(std::vector<double> values) {
+        std::sort(values.begin(), values.end());
+        std::size_t n = values.size();
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+};
+
+struct ServerSpec {
+    std::string family;  // "tcp" or "unix"
+    std::string name;
+    std::vector<std::string> command;
+};
+
+struct Options {
+    int clients = 8;
+    std::size_t rounds = 10;
+    double seconds = 0.5;
+    std::string data;
+    std::vector<Load> loads{Load::connection, Load::persistent};
+    bool each_run = false;
+    std::vector<ServerSpec> servers;
+};
+
+constexpr std::string_view usage =
+    "usage: thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L] [--each-run]\n"
+    "                   [--data=FILE]\n"
+    "                   --tcp NAME=COMMAND ... [--unix NAME=COMMAND ...]\n";
+
+Options parse(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        auto value = [&](std::string_view flag) -> std::optional<std::string> {
+            std::string prefix = std::string{flag} + "=";
+            if (arg.starts_with(prefix)) {
+                return std::string{arg.substr(prefix.size())};
+            }
+            return std::nullopt;
+        };
+        if (arg == "--tcp" || arg == "--unix") {
+            if (i + 1 == argc) {
+                throw std::invalid_argument(std::string{arg} + " needs NAME=COMMAND");
+            }
+            std::string_view spec = argv[++i];
+            auto equals = spec.find('=');
+            if (equals == std::string_view::npos || equals == 0) {
+                throw std::invalid_argument("expected NAME=COMMAND, got \"" + std::string{spec} + "\"");
+            }
+            ServerSpec server{std::string{arg.substr(2)}, std::string{spec.substr(0, equals)}, {}};
+            std::istringstream words{std::string{spec.substr(equals + 1)}};
+            for (std::string word; words >> word;) {
+                server.command.push_back(word);
+            }
+            if (server.command.empty()) {
+                throw std::invalid_argument("no command for " + server.name);
+            }
+            options.servers.push_back(std::move(server));
+        } else if (auto text = value("--clients")) {
+            options.clients = std::stoi(*text);
+        } else if (auto text = value("--rounds")) {
+            options.rounds = std::stoul(*text);
+        } else if (auto text = value("--seconds")) {
+            options.seconds = std::stod(*text);
+        } else if (auto text = value("--data")) {
+            options.data = *text;
+        } else if (arg == "--each-run") {
+            options.each_run = true;
+        } else if (auto text = value("--load")) {
+            if (*text == "connection") {
+                options.loads = {Load::connection};
+            } else if (*text == "persistent") {
+                options.loads = {Load::persistent};
+            } else {
+                throw std::invalid_argument("--load is connection or persistent, not " + *text);
+            }
+        } else {
+            throw std::invalid_argument("unknown option " + std::string{arg});
+        }
+    }
+    if (options.clients < 1 || options.rounds < 1 || !(options.seconds > 0)) {
+        throw std::invalid_argument("--clients, --rounds and --seconds must be positive");
+    }
+    if (options.servers.empty()) {
+        throw std::invalid_argument("no server given");
+    }
+    return options;
+}
+
+/// A temporary folder for the Unix sockets, removed with what is in it.
+class TemporaryFolder {
+public:
+    TemporaryFolder() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "thread_load.XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) {
+            fail("mkdtemp");
+        }
+        path_ = pattern;
+    }
+    ~TemporaryFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TemporaryFolder(const TemporaryFolder&) = delete;
+    TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct Case {
+    std::string family;
+    Load load;
+    std::vector<std::string> servers;          // in the order named
+    std::map<std::string, Figures> figures;    // by server
+};
+
+const char* load_name(Load load) {
+    return load == Load::connection ? "connection" : "persistent";
+}
+
+void print_table(const std::vector<Case>& cases, const Options& options) {
+    std::cout << "\nMedians over " << options.rounds << " rounds. CPU: the server's utime+stime per request.\n"
+              << "\"vs X\": this server's figure / X's, in the same round (the median of those).\n\n";
+    for (const Case& c : cases) {
+        std::cout << c.family << ", " << load_name(c.load) << ", " << options.clients
+                  << " clients\n";
+        std::cout << "  " << std::left << std::setw(10) << "server" << std::right << std::setw(10)
+                  << "req/s";
+        for (const std::string& other : c.servers) {
+            std::cout << std::setw(12) << ("vs " + other);
+        }
+        std::cout << std::setw(14) << "CPU us/req";
+        for (const std::string& other : c.servers) {
+            std::cout << std::setw(12) << ("vs " + other);
+        }
+        std::cout << '\n';
+        for (const std::string& server : c.servers) {
+            const Figures& mine = c.figures.at(server);
+            std::cout << "  " << std::left << std::setw(10) << server << std::right << std::fixed
+                      << std::setprecision(0) << std::setw(10) << mine.median_rate()
+                      << std::setprecision(2);
+            for (const std::string& other : c.servers) {
+                const Figures& theirs = c.figures.at(other);
+                std::vector<double> ratios;
+                for (std::size_t r = 0; r < mine.runs.size(); ++r) {
+                    ratios.push_back(mine.rate(r) / theirs.rate(r));
+                }
+                std::cout << std::setw(12) << Figures::median(ratios);
+            }
+            std::cout << std::setprecision(1) << std::setw(14) << mine.median_cpu() * 1e6
+                      << std::setprecision(2);
+            for (const std::string& other : c.servers) {
+                const Figures& theirs = c.figures.at(other);
+                std::vector<double> ratios;
+                for (std::size_t r = 0; r < mine.runs.size(); ++r) {
+                    ratios.push_back(mine.cpu(r) / theirs.cpu(r));
+                }
+                std::cout << std::setw(12) << Figures::median(ratios);
+            }
+            std::cout << '\n';
+        }
+        std::cout << '\n';
+    }
+}
+
+void write_data(const std::vector<Case>& cases, const Options& options, int argc, char** argv) {
+    std::ofstream out(options.data);
+    if (!out) {
+        throw std::runtime_error("cannot write " + options.data);
+    }
+    std::time_t now = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    out << "# thread_load, " << when << ", nproc " << std::thread::hardware_concurrency() << ", "
+        << options.clients << " clients, " << options.rounds << " rounds of " << options.seconds
+        << " s\n# command:";
+    for (int i = 0; i < argc; ++i) {
+        out << ' ' << argv[i];
+    }
+    out << "\n# a line per family and load: each server's requests/s, then each one's\n"
+           "# CPU microseconds per request (utime+stime), medians over the rounds\n";
+    // A header line of names, for gnuplot's columnheader().
+    out << "family load";
+    for (const char* what : {"", "_cpu"}) {
+        for (const std::string& server : cases.front().servers) {
+            out << ' ' << server << what;
+        }
+    }
+    out << '\n';
+    for (const Case& c : cases) {
+        out << (c.family == "tcp" ? "TCP" : "Unix") << ' ' << load_name(c.load);
+        // The columns are the first case's servers; one another case lacks is "?".
+        for (const std::string& server : cases.front().servers) {
+            auto it = c.figures.find(server);
+            out << ' ' << std::fixed << std::setprecision(0);
+            it == c.figures.end() ? out << '?' : out << it->second.median_rate();
+        }
+        for (const std::string& server : cases.front().servers) {
+            auto it = c.figures.find(server);
+            out << ' ' << std::setprecision(2);
+            it == c.figures.end() ? out << '?' : out << it->second.median_cpu() * 1e6;
+        }
+        out << '\n';
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view{argv[i]} == "--help" || std::string_view{argv[i]} == "-h") {
+            std::cout << usage
+                      << "Starts each COMMAND with --bind ADDRESS appended (an echo server that\n"
+                         "prints `listening on ADDRESS`), then times two loads against them in\n"
+                         "turns: a connection per request, and persistent connections.\n"
+                         "  --clients=N   client threads at once (8)\n"
+                         "  --rounds=N    how many times each server takes each load (10)\n"
+                         "  --seconds=S   how long each of those runs lasts (0.5)\n"
+                         "  --load=L      only one load: connection or persistent\n"
+                         "  --each-run    print every run's figures, not a dot\n"
+                         "  --data=FILE   the figures for gnuplot too (bench/results/plot.gp)\n";
+            return 0;
+        }
+    }
+    Options options;
+    try {
+        options = parse(argc, argv);
+    } catch (const std::exception& error) {
+        std::cerr << "thread_load: " << error.what() << "\n" << usage;
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    try {
+        TemporaryFolder folder;
+        std::vector<Case> cases;
+        for (const char* family : {"tcp", "unix"}) {
+            std::vector<std::unique_ptr<ServerProcess>> servers;
+            for (const ServerSpec& spec : options.servers) {
+                if (spec.family == family) {
+                    std::string bind = spec.family == "tcp"
+                                           ? "127.0.0.1:0"
+                                           : (folder.path() / (spec.name + ".sock")).string();
+                    servers.push_back(std::make_unique<ServerProcess>(spec.name, spec.command, bind));
+                }
+            }
+            if (servers.empty()) {
+                continue;
+            }
+            for (Load load : options.loads) {
+                Case& c = cases.emplace_back(Case{family, load, {}, {}});
+                for (const auto& server : servers) {
+                    c.servers.push_back(server->name());
+                }
+                std::cout << "thread_load: " << family << ", " << load_name(load) << ", "
+                          << options.rounds << " rounds of " << servers.size() << " servers"
+                          << std::flush;
+                for (std::size_t round = 0; round < options.rounds; ++round) {
+                    if (options.each_run) {
+                        std::cout << "\n  round " << round + 1 << ':';
+                    }
+                    for (const auto& server : servers) {
+                        Run run = run_once(load, *server, options.clients, options.seconds);
+                        c.figures[server->name()].runs.push_back(run);
+                        if (options.each_run) {
+                            std::cout << "  " << server->name() << ' ' << std::fixed
+                                      << std::setprecision(0)
+                                      << static_cast<double>(run.requests) / run.seconds
+                                      << " req/s " << std::setprecision(1)
+                                      << run.cpu_seconds / static_cast<double>(run.requests) * 1e6
+                                      << " us";
+                        }
+                    }
+                    std::cout << (options.each_run ? "" : ".") << std::flush;
+                }
+                std::cout << '\n';
+            }
+        }
+        print_table(cases, options);
+        if (!options.data.empty()) {
+            write_data(cases, options, argc, argv);
+            std::cout << "thread_load: figures written to " << options.data << '\n';
+        }
+    } catch (const std::exception& error) {
+        std::cout << '\n';
+        std::cerr << "thread_load: " << error.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
