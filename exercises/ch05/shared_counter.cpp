@@ -11,14 +11,16 @@
 
 namespace sockserv::ch05::exercises {
 
-// TODO(exercise): every function below reads or writes hits_, total_hits_
-// and total_bytes_, which all the request threads share. Make each one hold
-// `mutex` while it does, so that:
+// TODO(exercise): hit() below is written as it would be for one thread: it
+// works, until two request threads call it at the same moment. Make it safe,
+// and write the other three, so that every function holds `mutex` while it
+// reads or writes hits_, total_hits_ and total_bytes_:
 //   - hit() counts and reads its name's count as one step (two hits on a
 //     name never return the same number);
-//   - take() hands the counts over and starts anew as one step (a hit
-//     between the two would be lost);
-//   - hits() and totals() never read a count while another thread writes it.
+//   - hits() and totals() never read a count while another thread writes it,
+//     and totals() sees the three numbers as they were at one moment;
+//   - take() hands the counts over and starts anew as one step (a hit in
+//     between would be lost, or counted twice).
 // Never lock `mutex` twice on one thread (a function that holds it calling
 // another that takes it): a std::mutex locked twice by one thread waits for
 // ever.
@@ -29,19 +31,19 @@ std::uint64_t HitCounter::hit(const std::string& name, std::size_t bytes) {
     return ++hits_[name];
 }
 
-std::uint64_t HitCounter::hits(const std::string& name) const {
-    auto found = hits_.find(name);
-    return found == hits_.end() ? 0 : found->second;
+std::uint64_t HitCounter::hits([[maybe_unused]] const std::string& name) const {
+    // TODO(exercise): name's count, 0 for a name that is not in hits_.
+    return 0;
 }
 
 HitTotals HitCounter::totals() const {
-    return {total_hits_, total_bytes_, hits_.size()};
+    // TODO(exercise): the two totals, and how many names hits_ holds.
+    return {};
 }
 
 std::map<std::string, std::uint64_t> HitCounter::take() {
-    auto taken = std::move(hits_);
-    hits_.clear();  // a moved-from map is valid but unspecified: make it empty
-    return taken;
+    // TODO(exercise): hand over what hits_ holds, and leave it empty.
+    return {};
 }
 
 }  // namespace sockserv::ch05::exercises
