@@ -11,6 +11,9 @@
 
 namespace sockserv::ch05 {
 
+// Each class waits for its request threads in its own destructor, the
+// first to run: see ~ThreadingMixIn() for why the mixin's would be late.
+
 /// \ingroup ch05
 /// \brief TCPServer with a thread per connection: Python's
 /// `class ThreadingTCPServer(ThreadingMixIn, TCPServer): pass`.
@@ -18,6 +21,8 @@ namespace sockserv::ch05 {
 class ThreadingTCPServer : public ThreadingMixIn<TCPServer> {
 public:
     using ThreadingMixIn::ThreadingMixIn;
+    /// \brief Waits for the request threads before anything of the object goes.
+    ~ThreadingTCPServer() override { close_and_join_all(); }
 };
 
 /// \ingroup ch05
@@ -26,6 +31,8 @@ public:
 class ThreadingUDPServer : public ThreadingMixIn<UDPServer> {
 public:
     using ThreadingMixIn::ThreadingMixIn;
+    /// \brief Waits for the request threads before anything of the object goes.
+    ~ThreadingUDPServer() override { close_and_join_all(); }
 };
 
 /// \ingroup ch05
@@ -34,6 +41,8 @@ public:
 class ThreadingUnixStreamServer : public ThreadingMixIn<UnixStreamServer> {
 public:
     using ThreadingMixIn::ThreadingMixIn;
+    /// \brief Waits for the request threads before anything of the object goes.
+    ~ThreadingUnixStreamServer() override { close_and_join_all(); }
 };
 
 /// \ingroup ch05
@@ -42,6 +51,8 @@ public:
 class ThreadingUnixDatagramServer : public ThreadingMixIn<UnixDatagramServer> {
 public:
     using ThreadingMixIn::ThreadingMixIn;
+    /// \brief Waits for the request threads before anything of the object goes.
+    ~ThreadingUnixDatagramServer() override { close_and_join_all(); }
 };
 
 }  // namespace sockserv::ch05
