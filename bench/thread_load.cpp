@@ -19,8 +19,8 @@
 /// `--load=connection` or `--load=persistent` runs only that one.
 ///
 /// Each load runs `--rounds` times (10), every server once per round for
-/// `--seconds` (0.5), in turns (A B C A B C...), so that a change in the
-/// machine's load hits every server alike. The table gives per server the
+/// `--seconds` (0.5), in turns (A B C, B C A, C A B...), so that a change
+/// in the machine's load hits every server alike. The table gives per server the
 /// median over the rounds of its requests per second and of its CPU time
 /// per request (utime + stime of its whole process, every thread, read
 /// from /proc/PID/stat before and after each run), and the ratio of each
@@ -652,7 +652,11 @@ int main(int argc, char** argv) {
                     if (options.each_run) {
                         std::cout << "\n  round " << round + 1 << ':';
                     }
-                    for (const auto& server : servers) {
+                    // Each round starts with the next server: none always follows the
+                    // same one (and whatever that one left behind: sockets in
+                    // TIME_WAIT, threads still ending).
+                    for (std::size_t i = 0; i < servers.size(); ++i) {
+                        const auto& server = servers[(round + i) % servers.size()];
                         Run run = run_once(load, *server, options.clients, options.seconds);
                         c.figures[server->name()].runs.push_back(run);
                         if (options.each_run) {

@@ -24,7 +24,7 @@ PACKAGES = [
     "doxygen", "graphviz", "doxygen-awesome-css",         # the docs site
     "python3", "netcat-openbsd", "socat",                 # this command, the demos' clients
     "git",                                                # reset
-    "libbenchmark-dev",                                   # ./course bench
+    "libbenchmark-dev", "gnuplot-nox",                    # ./course bench, its plots in the book
     "clang-14", "libclang-rt-14-dev", "libfuzzer-14-dev",  # ./course fuzz, and its 30 s in test
 ]
 
