@@ -512,44 +512,65 @@ const char* load_name(Load load) {
     return load == Load::connection ? "connection" : "persistent";
 }
 
+/// The median over the rounds of figure / other figure; "-" when no round
+/// has a figure to divide by (a run so short that /proc counted no tick).
+template <class PerRound>
+void print_ratio(int width, PerRound figures, std::size_t rounds) {
+    std::vector<double> ratios;
+    for (std::size_t r = 0; r < rounds; ++r) {
+        auto [mine, theirs] = figures(r);
+        if (theirs > 0) {
+            ratios.push_back(mine / theirs);
+        }
+    }
+    std::cout << std::setw(width);
+    if (ratios.empty()) {
+        std::cout << '-';
+    } else {
+        std::cout << Figures::median(ratios);
+    }
+}
+
 void print_table(const std::vector<Case>& cases, const Options& options) {
+    // A column per server, as wide as "vs NAME" needs.
+    auto width = [](const std::string& name) { return static_cast<int>(std::max<std::size_t>(12, name.size() + 5)); };
     std::cout << "\nMedians over " << options.rounds << " rounds. CPU: the server's utime+stime per request.\n"
               << "\"vs X\": this server's figure / X's, in the same round (the median of those).\n\n";
     for (const Case& c : cases) {
         std::cout << c.family << ", " << load_name(c.load) << ", " << options.clients
                   << " clients\n";
-        std::cout << "  " << std::left << std::setw(10) << "server" << std::right << std::setw(10)
+        int name_width = 10;
+        for (const std::string& server : c.servers) {
+            name_width = std::max(name_width, static_cast<int>(server.size()) + 2);
+        }
+        std::cout << "  " << std::left << std::setw(name_width) << "server" << std::right << std::setw(10)
                   << "req/s";
         for (const std::string& other : c.servers) {
-            std::cout << std::setw(12) << ("vs " + other);
+            std::cout << std::setw(width(other)) << ("vs " + other);
         }
         std::cout << std::setw(14) << "CPU us/req";
         for (const std::string& other : c.servers) {
-            std::cout << std::setw(12) << ("vs " + other);
+            std::cout << std::setw(width(other)) << ("vs " + other);
         }
         std::cout << '\n';
         for (const std::string& server : c.servers) {
             const Figures& mine = c.figures.at(server);
-            std::cout << "  " << std::left << std::setw(10) << server << std::right << std::fixed
+            std::cout << "  " << std::left << std::setw(name_width) << server << std::right << std::fixed
                       << std::setprecision(0) << std::setw(10) << mine.median_rate()
                       << std::setprecision(2);
             for (const std::string& other : c.servers) {
                 const Figures& theirs = c.figures.at(other);
-                std::vector<double> ratios;
-                for (std::size_t r = 0; r < mine.runs.size(); ++r) {
-                    ratios.push_back(mine.rate(r) / theirs.rate(r));
-                }
-                std::cout << std::setw(12) << Figures::median(ratios);
+                print_ratio(width(other), [&](std::size_t r) {
+                    return std::pair{mine.rate(r), theirs.rate(r)};
+                }, mine.runs.size());
             }
             std::cout << std::setprecision(1) << std::setw(14) << mine.median_cpu() * 1e6
                       << std::setprecision(2);
             for (const std::string& other : c.servers) {
                 const Figures& theirs = c.figures.at(other);
-                std::vector<double> ratios;
-                for (std::size_t r = 0; r < mine.runs.size(); ++r) {
-                    ratios.push_back(mine.cpu(r) / theirs.cpu(r));
-                }
-                std::cout << std::setw(12) << Figures::median(ratios);
+                print_ratio(width(other), [&](std::size_t r) {
+                    return std::pair{mine.cpu(r), theirs.cpu(r)};
+                }, mine.runs.size());
             }
             std::cout << '\n';
         }
