@@ -18,7 +18,7 @@
 ///
 /// `--load=connection` or `--load=persistent` runs only that one.
 ///
-/// Each load runs `--rounds` times (10), every server once per round for
+/// Each load runs `--rounds` times (20), every server once per round for
 /// `--seconds` (0.5), in turns (A B C, B C A, C A B...), so that a change
 /// in the machine's load hits every server alike. The table gives per server the
 /// median over the rounds of its requests per second and of its CPU time
@@ -406,7 +406,7 @@ struct ServerSpec {
 
 struct Options {
     int clients = 8;
-    std::size_t rounds = 10;
+    std::size_t rounds = 20;
     double seconds = 0.5;
     std::string data;
     std::vector<Load> loads{Load::connection, Load::persistent};
@@ -629,7 +629,7 @@ int main(int argc, char** argv) {
                          "prints `listening on ADDRESS`), then times two loads against them in\n"
                          "turns: a connection per request, and persistent connections.\n"
                          "  --clients=N   client threads at once (8)\n"
-                         "  --rounds=N    how many times each server takes each load (10)\n"
+                         "  --rounds=N    how many times each server takes each load (20)\n"
                          "  --seconds=S   how long each of those runs lasts (0.5)\n"
                          "  --load=L      only one load: connection or persistent\n"
                          "  --each-run    print every run's figures, not a dot\n"

@@ -52,7 +52,7 @@ def _plot(course, build, chapter):
 # times, the other targets it runs, and its arguments, a list or a function
 # of (course, build) (line_bench's defaults: 20 rounds, the variants in
 # turns, so that a change in the machine's load hits them all alike;
-# thread_load's: 10 rounds, the servers in turns), then what to do after.
+# thread_load's: 20 rounds, the servers in turns), then what to do after.
 CHAPTER_BENCHMARKS = {
     "ch04": ("line_bench",
              "Chapter 4's rfile and wfile, line by line, against raw recv/send (bench/line_bench.cpp)",
