@@ -590,7 +590,9 @@ void write_data(const std::vector<Case>& cases, const Options& options, int argc
         << options.clients << " clients, " << options.rounds << " rounds of " << options.seconds
         << " s\n# command:";
     for (int i = 0; i < argc; ++i) {
-        out << ' ' << argv[i];
+        std::string_view arg = argv[i];
+        bool quote = arg.find(' ') != std::string_view::npos;  // a server's command and its arguments
+        out << ' ' << (quote ? "'" : "") << arg << (quote ? "'" : "");
     }
     out << "\n# a line per family and load: each server's requests/s, then each one's\n"
            "# CPU microseconds per request (utime+stime), medians over the rounds\n";

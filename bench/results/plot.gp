@@ -22,6 +22,7 @@ set grid ytics
 set xtics nomirror scale 0
 set ytics nomirror
 set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0   # room above the tallest bar
 set xrange [-0.6:1.6]
 set linetype 1 lc rgb "#4d4d4d"
 set linetype 2 lc rgb "#2b7bba"
