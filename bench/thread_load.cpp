@@ -335,6 +335,18 @@ Run run_once(Load load, const ServerProcess& server, int clients, double seconds
     std::atomic<int> ready{0};
     std::vector<ClientResult> results(static_cast<std::size_t>(clients));
     std::vector<std::jthread> threads;
+    // Whatever ends this function, an exception included, lets the clients
+    // go and stop before their threads are joined, or the join would wait
+    // for ever on clients still waiting for `go`.
+    struct Release {
+        std::atomic<bool>& go;
+        std::atomic<bool>& stop;
+        ~Release() {
+            stop.store(true);
+            go.store(true);
+            go.notify_all();
+        }
+    } release{go, stop};
     for (auto& result : results) {
         threads.emplace_back(client_thread, load, std::cref(server.address()), std::cref(go),
                              std::cref(stop), std::ref(ready), std::ref(result));
