@@ -387,18 +387,20 @@ TYPED_TEST_P(StreamHandler, AWriteToAClientThatReadsSlowlyEndsWithinTheTimeout) 
         Client client{server.server_address};
         client.socket().set_option(SOL_SOCKET, SO_RCVBUF, 64 * 1024);
         const auto started = std::chrono::steady_clock::now();
-        const auto give_up = started + std::chrono::seconds{8};
+        // Far below the minute a limit per send() would take, far above
+        // the half second this one should: no timing judged in between (a
+        // loaded machine under ASan took 4 s once).
+        const auto give_up = started + std::chrono::seconds{20};
         std::string chunk(64 * 1024, '\0');
         while (!server.wait_for("handle_error", served + 1, common::Seconds{0.1})) {
             ASSERT_LT(std::chrono::steady_clock::now(), give_up)
-                << "the write went on for 8 s against a timeout of " << timeout.count() << " s";
+                << "the write went on for 20 s against a timeout of " << timeout.count()
+                << " s: is the timeout a limit per send() again?";
             (void)client.socket().recv(chunk);
         }
-        const common::Seconds took = std::chrono::steady_clock::now() - started;
         ++served;
 
         EXPECT_EQ(writing.load(), static_cast<int>(served));
-        EXPECT_LT(took.count(), 4.0);
         ASSERT_EQ(server.errors().size(), served);
         EXPECT_NE(server.errors().back().find("timed out"), std::string::npos)
             << server.errors().back();
