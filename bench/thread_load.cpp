@@ -6,8 +6,8 @@
 /// --tcp NAME=COMMAND ... [--unix NAME=COMMAND ...]`
 ///
 /// Each COMMAND (a program and its arguments, split at spaces) is started
-/// once with `--bind 127.0.0.1:0` (`--tcp`) or `--bind DIR/NAME.sock`
-/// (`--unix`, DIR a fresh temporary folder) appended, and must print
+/// anew for each load with `--bind 127.0.0.1:0` (`--tcp`) or `--bind
+/// DIR/NAME-LOAD.sock` (`--unix`, DIR a fresh temporary folder) appended, and must print
 /// `listening on ADDRESS` once it is ready, as the demos do. Two loads, each
 /// with `--clients` client threads (8) that go as fast as the answers come:
 /// - `connection`: connect, send a line, half-close, read the answer to
@@ -663,19 +663,25 @@ int main(int argc, char** argv) {
         TemporaryFolder folder;
         std::vector<Case> cases;
         for (const char* family : {"tcp", "unix"}) {
-            std::vector<std::unique_ptr<ServerProcess>> servers;
-            for (const ServerSpec& spec : options.servers) {
-                if (spec.family == family) {
-                    std::string bind = spec.family == "tcp"
-                                           ? "127.0.0.1:0"
-                                           : (folder.path() / (spec.name + ".sock")).string();
-                    servers.push_back(std::make_unique<ServerProcess>(spec.name, spec.command, bind));
-                }
-            }
-            if (servers.empty()) {
-                continue;
-            }
             for (Load load : options.loads) {
+                // Fresh server processes for each load: what one load leaves in a
+                // process (tens of thousands of threads started and ended) must
+                // not weigh on the next one's figures.
+                std::vector<std::unique_ptr<ServerProcess>> servers;
+                for (const ServerSpec& spec : options.servers) {
+                    if (spec.family == family) {
+                        std::string bind =
+                            spec.family == "tcp"
+                                ? "127.0.0.1:0"
+                                : (folder.path() / (spec.name + "-" + load_name(load) + ".sock"))
+                                      .string();
+                        servers.push_back(
+                            std::make_unique<ServerProcess>(spec.name, spec.command, bind));
+                    }
+                }
+                if (servers.empty()) {
+                    break;
+                }
                 Case& c = cases.emplace_back(Case{family, load, {}, {}});
                 for (const auto& server : servers) {
                     c.servers.push_back(server->name());
