@@ -193,6 +193,9 @@ TYPED_TEST_P(Errors, DefaultHandleErrorReportsTheClientAndTheExceptionOnStderr) 
     CaptureStderr reports;
 
     ASSERT_TRUE(serve_one(server));
+    // A Threading server reports on the request's thread, which
+    // server_close() waits for.
+    server.server_close();
 
     const std::string text = reports.text();
     EXPECT_NE(text.find(client.socket().local_address().to_string()), std::string::npos)

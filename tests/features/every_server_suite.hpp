@@ -199,19 +199,22 @@ TYPED_TEST_P(EveryServer, AfterAHandlerFailsServeForeverGoesOnToTheNextClient) {
 TYPED_TEST_P(EveryServer, ThousandsOfRequestsLeaveTheDescriptorCountFlat) {
     // A stream server opens and must close one socket per request; a
     // datagram server must open none at all.
-    auto server = this->make_server(handler_factory<UpperEcho, TypeParam>());
-    // One request first, served to its end, so that anything opened once
-    // (and kept) is open before the count.
-    auto first = this->client(server->server_address);
+    RecordingServer<TypeParam> server{this->server_address(),
+                                      handler_factory<UpperEcho, TypeParam>()};
+    // One request first, served to its end (serve_one() waits for its
+    // close_request, which a Threading server calls on the request's
+    // thread), so that anything opened once (and kept) is open before the
+    // count.
+    auto first = this->client(server.server_address);
     first->request("first\n");
-    ASSERT_TRUE(serve_one(*server));
+    ASSERT_TRUE(serve_one(server));
     ASSERT_EQ(first->reply(), "FIRST\n");
     first.reset();
     const auto fds_before = open_fd_count();
     {
-        ServerThread serving{*server};
+        ServerThread serving{server};
         for (int i = 0; i < 2000; ++i) {
-            ASSERT_TRUE(this->answers(server->server_address, "request " + std::to_string(i)))
+            ASSERT_TRUE(this->answers(server.server_address, "request " + std::to_string(i)))
                 << "request " << i;
         }
     }
@@ -219,7 +222,7 @@ TYPED_TEST_P(EveryServer, ThousandsOfRequestsLeaveTheDescriptorCountFlat) {
     // requests in progress (a stream client reads the end of its reply
     // before the server has closed its side of the connection): only the
     // server's own socket is gone.
-    server->server_close();
+    server.server_close();
 
     EXPECT_EQ(open_fd_count(), fds_before - 1);
 }

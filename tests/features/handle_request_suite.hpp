@@ -70,6 +70,7 @@ template <class Base>
 class RefusingServer : public Base {
 public:
     using Base::Base;
+    ~RefusingServer() override { join_request_threads(*this); }
     std::pair<RequestOf<Base>, common::Address> get_request() override {
         auto accepted = Base::get_request();  // take it out of the queue
         if (refuse_next.exchange(false)) {

@@ -68,6 +68,9 @@ public:
     using RecordingServer<Base>::RecordingServer;
     using Request = RequestOf<Base>;
 
+    /// \brief Waits for the request threads first (join_request_threads()).
+    ~Observed() override { join_request_threads(*this); }
+
     /// \brief What verify_request answers; it may also throw. Serves
     /// everyone unless a test says otherwise (set it before serving starts,
     /// or through set_allow() while serving).

@@ -197,15 +197,16 @@ inline ::testing::AssertionResult threads_come_back_to(std::size_t count) {
 
 /// \brief A Threading server that writes down, for handle_error() and
 /// shutdown_request(), on which thread each ran and what handle_error()
-/// was told. Its destructor closes the server (which waits for the request
-/// threads) before its own members go: the threads call its hooks.
+/// was told. Its destructor waits for the request threads before its own
+/// members go, as a class derived from a Threading server must: the
+/// threads call its hooks.
 template <class Base>
 class ThreadWatched : public Base {
 public:
     using Base::Base;
     using Request = RequestOf<Base>;
 
-    ~ThreadWatched() override { this->server_close(); }
+    ~ThreadWatched() override { join_request_threads(*this); }
 
     void handle_error(Request& request, const common::Address& client) override {
         std::lock_guard lock(mutex_);
@@ -319,6 +320,9 @@ TYPED_TEST_P(ThreadingServer, ThreadsComeBackToWhereTheyWereAfterTwoThousandRequ
     // CPython's bpo-37193: finished threads are reaped as requests come,
     // so what the server keeps does not grow with what it has served.
     auto server = this->make_server(handler_factory<UpperEcho, TypeParam>());
+    // A sanitizer may start a thread of its own with the program's first
+    // other thread: made (and joined) before the count, it is in it.
+    std::thread([] {}).join();
     const std::size_t threads_before = thread_count();
     std::size_t most_kept = 0;
     std::size_t most_threads = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -66,13 +67,35 @@ inline ::testing::AssertionResult answers_line(const common::Address& address,
 /// The caller makes sure a request is (or will be) there to serve, or
 /// that the server's own timeout ends the wait. Rethrows what
 /// handle_request() threw.
+///
+/// A server that writes down its hooks (a RecordingServer) is also waited
+/// for until the request it handed to process_request() is closed, so that
+/// its record is complete: a Threading server's handle_request() returns
+/// as soon as the request's thread has started (a synchronous server has
+/// closed it by then, and there is nothing to wait for).
 template <class Server>
 ::testing::AssertionResult serve_one(Server& server) {
+    constexpr bool recorded = requires(Server& s) {
+        s.count("close_request");
+        s.wait_for("close_request", std::size_t{1});
+    };
+    std::size_t processed = 0;
+    std::size_t closed = 0;
+    if constexpr (recorded) {
+        processed = server.count("process_request");
+        closed = server.count("close_request");
+    }
     BackgroundCall call{[&server] { server.handle_request(); }, "handle_request()"};
     if (!call.finishes_within(default_timeout)) {
         return ::testing::AssertionFailure() << "handle_request() did not return";
     }
     call.get();
+    if constexpr (recorded) {
+        const std::size_t started = server.count("process_request") - processed;
+        if (started > 0 && !server.wait_for("close_request", closed + started)) {
+            return ::testing::AssertionFailure() << "the request served was never closed";
+        }
+    }
     return ::testing::AssertionSuccess();
 }
 

@@ -103,11 +103,7 @@ public:
     /// classes), waits for them first: they call this object's hooks, and
     /// the base's destructor, which would wait too, runs only after this
     /// object and its record are gone.
-    ~RecordingServer() override {
-        if constexpr (requires(Base& server) { server.request_threads(); }) {
-            this->server_close();
-        }
-    }
+    ~RecordingServer() override { join_request_threads(*this); }
 
     void server_bind() override {
         record({"server_bind"});
@@ -169,11 +165,7 @@ public:
     using Base::Base;
 
     /// \brief Waits for the request threads first, as RecordingServer does.
-    ~ErrorsCounted() override {
-        if constexpr (requires(Base& server) { server.request_threads(); }) {
-            this->server_close();
-        }
-    }
+    ~ErrorsCounted() override { join_request_threads(*this); }
 
     void handle_error(RequestOf<Base>& request, const common::Address& client) override {
         Base::handle_error(request, client);
