@@ -81,6 +81,7 @@ public:
     /// daemons included: what a destructor must do before its members go.
     ///
     /// Safe to call more than once, and after server_close().
+    // [close-and-join-all]
     void close_and_join_all() {
         if constexpr (threads_use_server_socket) {
             threads_.join_all();  // the threads answer through the socket: wait first
@@ -90,6 +91,7 @@ public:
             threads_.join_all();
         }
     }
+    // [close-and-join-all]
 
     /// \brief Whether server_close() leaves request threads running (Python's
     /// daemon threads, which do not keep the process alive). Default false.
