@@ -23,6 +23,10 @@
 #
 # A mistake in the metadata (a file that does not exist, a malformed name)
 # stops the configure with a message naming the exercise.
+#
+# A student release (./course release) has no solutions/ folder: then
+# there are no chNN_solution_N targets and no given-file proofs, and the
+# stub proofs still stand.
 
 set(COURSE_EXERCISES_JSON ${CMAKE_SOURCE_DIR}/exercises/exercises.json)
 
@@ -35,6 +39,12 @@ endif()
 # Editing the metadata configures again.
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${COURSE_EXERCISES_JSON})
 file(READ ${COURSE_EXERCISES_JSON} _course_json)
+if(IS_DIRECTORY ${CMAKE_SOURCE_DIR}/solutions)
+  set(COURSE_HAVE_SOLUTIONS TRUE)
+else()
+  set(COURSE_HAVE_SOLUTIONS FALSE)
+  message(STATUS "No solutions/ folder (a student release): no solution tests")
+endif()
 
 # _course_json_get(<out> <what> <path>...): a value of the metadata, or a
 # fatal error saying which exercise and which field are wrong.
@@ -107,7 +117,11 @@ function(_course_add_exercise index)
   math(EXPR last "${file_count} - 1")
   foreach(f RANGE ${last})
     _course_json_get(file "${id}: file ${f}" exercises ${index} files ${f})
-    foreach(kind exercises solutions)
+    set(kinds exercises)
+    if(COURSE_HAVE_SOLUTIONS)
+      list(APPEND kinds solutions)
+    endif()
+    foreach(kind IN LISTS kinds)
       if(NOT EXISTS ${CMAKE_SOURCE_DIR}/${kind}/${chapter}/${file})
         message(FATAL_ERROR
           "exercises/exercises.json: ${id}: ${kind}/${chapter}/${file} does not exist")
@@ -126,12 +140,14 @@ function(_course_add_exercise index)
     LINKS ${chapter} test_support
     SOURCES ${CMAKE_SOURCE_DIR}/${test} ${exercise_files})
 
-  course_add_gtest(${chapter}_solution_${name}
-    PREFIX "solution.${chapter}.${name}."
-    LABELS solution ${chapter}
-    INCLUDE ${CMAKE_SOURCE_DIR}/solutions/${chapter}
-    LINKS ${chapter} test_support
-    SOURCES ${CMAKE_SOURCE_DIR}/${test} ${solution_files})
+  if(COURSE_HAVE_SOLUTIONS)
+    course_add_gtest(${chapter}_solution_${name}
+      PREFIX "solution.${chapter}.${name}."
+      LABELS solution ${chapter}
+      INCLUDE ${CMAKE_SOURCE_DIR}/solutions/${chapter}
+      LINKS ${chapter} test_support
+      SOURCES ${CMAKE_SOURCE_DIR}/${test} ${solution_files})
+  endif()
 
   # Runs the whole stub program: ctest counts it as passed only when the
   # program exits non-zero. A program that is missing ("Not Run"), crashes
@@ -178,7 +194,9 @@ if(_course_exercise_count GREATER 0)
   endforeach()
 endif()
 
-get_property(_course_chapters GLOBAL PROPERTY COURSE_EXERCISE_CHAPTERS)
-foreach(_course_chapter IN LISTS _course_chapters)
-  _course_check_given_files(${_course_chapter})
-endforeach()
+if(COURSE_HAVE_SOLUTIONS)
+  get_property(_course_chapters GLOBAL PROPERTY COURSE_EXERCISE_CHAPTERS)
+  foreach(_course_chapter IN LISTS _course_chapters)
+    _course_check_given_files(${_course_chapter})
+  endforeach()
+endif()

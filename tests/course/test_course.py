@@ -164,8 +164,8 @@ class CheckTest(unittest.TestCase):
         self.assertIn("ch01: 1/2 exercises pass", out)
         # What the check found is what list and hint go by.
         _, listed, _ = self.course.run("list")
-        self.assertRegex(listed, r"✓ add +Adding two numbers")
-        self.assertRegex(listed, r"✗ greet +Greeting someone")
+        self.assertRegex(listed, r"✓ add +hard +6 pts +Adding two numbers")
+        self.assertRegex(listed, r"✗ greet +medium +10 pts +Greeting someone")
         _, hint, _ = self.course.run("hint", "ch01")
         self.assertIn("ch01 greet", hint)
 
@@ -261,7 +261,7 @@ class CommandTest(unittest.TestCase):
             status, out, _ = self.course.run(*args)
             self.assertEqual(status, 0)
             for command in ("setup", "test", "check", "hint", "solution", "reset", "demo",
-                            "diff", "docs", "bench", "fuzz", "list"):
+                            "diff", "docs", "bench", "fuzz", "list", "release", "grade"):
                 self.assertIn(f"./course {command}", out)
 
     def test_chapter_spellings(self):
@@ -345,7 +345,9 @@ class CommandTest(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertIn("ch00  common  The fake socket layer", out)
         self.assertIn("ch01  chapters/ch01_first  The first fake chapter", out)
-        self.assertRegex(out, r"· add +Adding two numbers")
+        self.assertRegex(out, r"· add +hard +6 pts +Adding two numbers")
+        # An exercise whose metadata says nothing is a medium one, 10 points.
+        self.assertRegex(out, r"· greet +medium +10 pts +Greeting someone")
         self.assertRegex(out, r"ch02 .*\n +\(no exercises yet\)")
 
     def test_part_0_has_no_demo_and_no_diff(self):

@@ -1,21 +1,26 @@
 """Build your exercises of a chapter (or one of them), run their tests, and
 explain what went wrong with the first that fails."""
 
+import contextlib
+import json
 import re
 import signal
 import subprocess
+import sys
 
-from . import book, output
+from . import book, output, pristine, results
 from .chapters import next_after
 from .output import bold, dim, green, red, yellow
 
 NAME = "check"
-USAGE = "./course check chNN [NAME]"
+USAGE = "./course check chNN [NAME] [--json]"
 
 
 def add_arguments(parser):
     parser.add_argument("chapter")
     parser.add_argument("name", nargs="?")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document: each exercise, its status and its tests")
 
 
 class Outcome:
@@ -49,6 +54,9 @@ def run(course, args):
     exercises = course.exercises_of(chapter)
     if args.name is not None:
         exercises = [course.exercise(chapter, args.name)]
+    if args.json:
+        return _run_json(course, chapter, exercises)
+    _warn_if_tests_changed(course)
     if not exercises:
         print(f"{chapter.id} has no exercises yet.")
         return 0
@@ -91,6 +99,37 @@ def run(course, args):
     return 0 if not failing else 1
 
 
+def _warn_if_tests_changed(course, file=None):
+    """In a student release, says which of the files it was released with
+    differ now: ./course grade runs the released copies, not these."""
+    changed = pristine.changed_files(course.root)
+    if changed:
+        shown = " ".join(changed[:10]) + (f" (and {len(changed) - 10} more)" if len(changed) > 10 else "")
+        output.note(f"these files differ from the release: {shown}. This check runs them as they "
+                    "are; ./course grade runs the released copies.", file=file)
+
+
+def _run_json(course, chapter, exercises):
+    """One JSON document on stdout and nothing else: everything a person
+    would read (cmake's words on a failed configure, notes) goes to stderr."""
+    document = {"chapter": chapter.id, "title": chapter.title, "exercises": []}
+    with contextlib.redirect_stdout(sys.stderr):
+        _warn_if_tests_changed(course, file=sys.stderr)
+        if exercises:
+            course.build.ensure_configured(quiet=True)
+        scratch = course.temp_dir()
+        for exercise in exercises:
+            result = results.run_exercise(course.build.dir, exercise, scratch, course.relative)
+            course.progress.record(exercise, "pass" if result.status == "pass" else "fail")
+            document["exercises"].append(result.as_json())
+    statuses = [e["status"] for e in document["exercises"]]
+    document["passed"] = statuses.count("pass")
+    document["total"] = len(statuses)
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0 if document["passed"] == document["total"] else 1
+
+
 def _check_one(course, exercise, logs):
     log = logs / f"{exercise.name}.build"
     if not course.build.build_quietly(exercise.target, log):
@@ -118,19 +157,9 @@ def _explain(course, chapter, outcome, one):
 
 
 def _compile_errors(course, log):
-    """The compiler's complaint, trimmed to the errors and the lines around them."""
-    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    picked = []
-    for i, line in enumerate(lines):
-        if re.search(r": (fatal )?error:|undefined reference", line):
-            for j in range(max(0, i - 1), min(len(lines), i + 4)):
-                if j not in picked:
-                    picked.append(j)
-    noise = re.compile(r"^(FAILED: |ninja: |/usr/bin/)")
-    kept = [lines[j] for j in picked if not noise.match(lines[j])][:30]
-    if not kept:
-        kept = lines[-30:]
-    return "\n".join("    " + course.relative(line) for line in kept)
+    text = results.compile_errors(log.read_text(encoding="utf-8", errors="replace"),
+                                  course.relative)
+    return "\n".join("    " + line for line in text.splitlines())
 
 
 # GoogleTest's banner and summary lines, which say nothing the student needs.

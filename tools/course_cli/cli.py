@@ -11,13 +11,14 @@ import os
 import signal
 import sys
 
-from . import (bench, check, demo, diff, docs, fuzz, hint, list as list_command, reset, setup,
-               solution, test)
+from . import (bench, check, demo, diff, docs, fuzz, grade, hint, list as list_command, release,
+               reset, setup, solution, test)
 from .context import Course, default_root
 from .output import CourseError, UsageError, bold, error
 
 COMMANDS = {module.NAME: module for module in (
-    setup, test, check, hint, solution, reset, demo, diff, docs, bench, fuzz, list_command)}
+    setup, test, check, hint, solution, reset, demo, diff, docs, bench, fuzz, list_command,
+    release, grade)}
 
 HELP_WORDS = ("help", "-h", "--help")
 
@@ -48,7 +49,16 @@ def help_text():
   ./course bench [chNN]      time the demos (all, or one chapter's) against a C server
   ./course fuzz [SECONDS]    fuzz the buffered reader (chapter 4 on) with libFuzzer for
                              SECONDS (300 unless told); ./course test runs it for 30
-  ./course list              the chapters and exercises, with your progress
+  ./course list              the chapters and exercises (difficulty, points), with your progress
+  ./course check chNN --json the same check as one JSON document: each exercise pass, fail
+                             or error (does not compile), each test's status and message
+
+{bold("Teaching with the course")}
+  ./course release DIR       a repository for students in DIR: no solutions, one commit,
+                             a README, a GitHub Classroom workflow, Gradescope's scripts
+  ./course grade DIR [chNN [NAME]] [--submission FOLDER]
+                             grade the exercises with the tests as released; writes
+                             DIR/results.json for Gradescope (partial credit per exercise)
 
 Chapters can be written ch01, ch1, 01 or 1; ch00 is Part 0, the socket layer in
 common/. Set NO_COLOR=1 for plain output.

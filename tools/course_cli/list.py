@@ -24,7 +24,9 @@ def run(course, args):
             print("    (no exercises yet)")
         for exercise in mine:
             mark = {"pass": green("✓"), "fail": red("✗")}.get(course.progress.status(exercise), dim("·"))
-            print(f"    {mark} {exercise.name:<16} {exercise.title}")
+            print(f"    {mark} {exercise.name:<18} {exercise.difficulty:<6} "
+                  f"{exercise.points:>2} pts  {exercise.title}")
     print()
     print("✓ passed, ✗ failed, · not checked: as of your last ./course check chNN.")
+    print("Difficulty: easy, medium or hard; pts: what the exercise is worth when graded.")
     return 0

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from .output import CourseError, UsageError
 
+# An exercise added without these still works everywhere (list, grade, the
+# guide): it counts as a medium one worth the usual points until its
+# author says otherwise.
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_DIFFICULTY = "medium"
+DEFAULT_POINTS = 10
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -16,6 +23,8 @@ class Exercise:
     test: str          # the test's source, relative to the root
     book: str          # the anchor of its book section
     hints: tuple       # one line each, to reveal one at a time
+    difficulty: str = DEFAULT_DIFFICULTY   # one of DIFFICULTIES
+    points: int = DEFAULT_POINTS           # what grade gives a fully passing exercise
 
     @property
     def target(self):
@@ -53,10 +62,27 @@ def load(root):
             exercises.append(Exercise(
                 chapter=entry["chapter"], name=entry["name"], title=entry.get("title", entry["name"]),
                 files=tuple(entry["files"]), test=entry.get("test", ""), book=entry.get("book", ""),
-                hints=tuple(hints)))
+                hints=tuple(hints),
+                difficulty=_difficulty(entry, number), points=_points(entry, number)))
         except (KeyError, TypeError, AttributeError) as e:
             raise CourseError(f"exercises/exercises.json: exercise {number} is incomplete ({e})") from None
     return exercises
+
+
+def _difficulty(entry, number):
+    value = entry.get("difficulty", DEFAULT_DIFFICULTY)
+    if value not in DIFFICULTIES:
+        raise CourseError(f"exercises/exercises.json: exercise {number}: \"difficulty\" must be "
+                          f"one of {', '.join(DIFFICULTIES)}, not {value!r}")
+    return value
+
+
+def _points(entry, number):
+    value = entry.get("points", DEFAULT_POINTS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CourseError(f"exercises/exercises.json: exercise {number}: \"points\" must be "
+                          f"a whole number, 0 or more, not {value!r}")
+    return value
 
 
 def of_chapter(exercises, chapter_id):

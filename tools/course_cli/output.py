@@ -47,8 +47,8 @@ def step(text):
     print(f"\n{style.bold}{style.cyan}==> {text}{style.reset}", flush=True)
 
 
-def note(text):
-    print(f"{style.yellow}note:{style.reset} {text}", flush=True)
+def note(text, file=None):
+    print(f"{style.yellow}note:{style.reset} {text}", file=file, flush=True)
 
 
 def error(text):

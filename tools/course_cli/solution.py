@@ -36,6 +36,12 @@ def _read(path):
 def run(course, args):
     chapter = course.chapter(args.chapter)
     exercise = course.exercise(chapter, args.name)
+    if not (course.root / "solutions").is_dir():
+        print(f"This copy of the course has no solutions: it is the students' release, and the "
+              f"reference answers stay with your instructor.\n"
+              f"For {chapter.id} {exercise.name}, try ./course hint {chapter.id} {exercise.name} "
+              f"(one more line each time you ask), and the book's section on it.")
+        return 0
     print(f"The reference solution of {chapter.id} {exercise.name}, since you asked:")
     for path in exercise.paths("solutions"):
         print(f"  {bold(path)}")
