@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -249,11 +250,94 @@ private:
     std::condition_variable changed_;
 };
 
+/// \brief The fixture of this file's suites: besides ServerTest's, a
+/// server whose handlers meet at `meeting`, one request of `peer`'s in
+/// flight there, and the checks of what waits for that request.
+///
+/// `meeting` is declared first, so that it outlives the server whose
+/// threads use it.
+template <class Server>
+class ThreadingTest : public ServerTest<Server> {
+protected:
+    /// \brief A server of the class under test, its handlers Meets at `meeting`.
+    void make_meeting_server() { server = this->make_server(meets<Server>(meeting)); }
+
+    /// \brief `peer` sends \p data, the server takes it (serve_one()) and
+    /// its handler waits at `meeting`. Callers wrap it in
+    /// ASSERT_NO_FATAL_FAILURE.
+    void put_in_flight(const std::string& data) {
+        peer = this->client(server->server_address);
+        peer->request(data);
+        ASSERT_TRUE(serve_one(*server));
+        ASSERT_TRUE(meeting.wait_arrived(1));
+    }
+
+    /// \brief \p call (named \p what) returns while the handler in flight
+    /// still waits.
+    void expect_does_not_wait(const std::function<void()>& call, const std::string& what) {
+        BackgroundCall calling{call, what};
+        EXPECT_TRUE(calling.finishes_within()) << what << " waits for the handler";
+        EXPECT_EQ(meeting.finished(), 0);
+    }
+
+    /// \brief \p call (named \p what) does not return until the test lets
+    /// the handler in flight go, and returns once it has finished; `peer`
+    /// then reads \p reply. \p meanwhile, if given, runs while the call
+    /// is known to be waiting.
+    void expect_waits_for_the_handler(const std::function<void()>& call, const std::string& what,
+                                      const std::string& reply,
+                                      const std::function<void()>& meanwhile = {}) {
+        int finished_when_returned = -1;
+        BackgroundCall calling{[&] {
+            call();
+            finished_when_returned = meeting.finished();
+        }, what};
+        EXPECT_FALSE(calling.finishes_within(not_yet)) << what << " did not wait";
+        if (meanwhile) {
+            meanwhile();
+        }
+        meeting.open();
+
+        ASSERT_TRUE(calling.finishes_within());
+        EXPECT_EQ(finished_when_returned, 1) << what << " returned before the handler finished";
+        EXPECT_EQ(peer->reply(), reply);
+    }
+
+    /// \brief With `server` made and \p configure applied to it (before its
+    /// request starts), a request \p data in flight: server_close() does
+    /// not wait for it, but the destructor does, and `peer` then reads
+    /// \p reply.
+    void expect_only_the_destructor_waits(const std::function<void(Server&)>& configure,
+                                          const std::string& data, const std::string& reply) {
+        make_meeting_server();
+        configure(*server);
+        ASSERT_NO_FATAL_FAILURE(put_in_flight(data));
+        expect_does_not_wait([&] { server->server_close(); }, "server_close()");
+        expect_waits_for_the_handler([&] { server.reset(); }, "the destructor", reply);
+    }
+
+    Meeting meeting;
+    std::unique_ptr<Server> server;
+    std::unique_ptr<Peer> peer;
+};
+
+/// \brief A stream \p client's connection ended with no reply: the
+/// request was shut down. Datagrams have no such end to see.
+template <class Server>
+void expect_closed_unanswered(Peer& client, const char* otherwise) {
+    if constexpr (!kind_of<Server>.datagram) {
+        EXPECT_EQ(client.reply(), "") << otherwise;
+    } else {
+        (void)client;
+        (void)otherwise;
+    }
+}
+
 // ---------------------------------------------------------------------------
 // ThreadingServer: every Threading class.
 
 template <class Server>
-class ThreadingServer : public ServerTest<Server> {};
+class ThreadingServer : public ThreadingTest<Server> {};
 TYPED_TEST_SUITE_P(ThreadingServer);
 
 TYPED_TEST_P(ThreadingServer, TwoHandlersAreInHandleAtTheSameTime) {
@@ -280,17 +364,12 @@ TYPED_TEST_P(ThreadingServer, HandleRequestReturnsWhileTheHandlerRuns) {
     // The serving call only starts the thread: what a Threading server's
     // handle_request() promises, and why suites that read the handler's
     // record right after it are run on the synchronous classes only.
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
-    auto peer = this->client(server->server_address);
-    peer->request("hello\n");
+    this->make_meeting_server();
+    ASSERT_NO_FATAL_FAILURE(this->put_in_flight("hello\n"));
+    EXPECT_EQ(this->meeting.finished(), 0);
 
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
-    EXPECT_EQ(meeting.finished(), 0);
-
-    meeting.open();
-    EXPECT_EQ(peer->reply(), "HELLO\n");
+    this->meeting.open();
+    EXPECT_EQ(this->peer->reply(), "HELLO\n");
 }
 
 TYPED_TEST_P(ThreadingServer, AHundredClientsAtOnceAreAllServed) {
@@ -350,52 +429,19 @@ TYPED_TEST_P(ThreadingServer, ThreadsComeBackToWhereTheyWereAfterTwoThousandRequ
 TYPED_TEST_P(ThreadingServer, ServerCloseReturnsOnlyOnceTheHandlerInFlightHasFinished) {
     // block_on_close, the default: the handler answers, after server_close()
     // was called, and server_close() waits for it.
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
+    this->make_meeting_server();
+    auto& server = this->server;
     EXPECT_TRUE(server->block_on_close);
-    auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
+    ASSERT_NO_FATAL_FAILURE(this->put_in_flight("in flight\n"));
 
-    int finished_when_closed = -1;
-    BackgroundCall closing{[&] {
-        server->server_close();
-        finished_when_closed = meeting.finished();
-    }, "server_close()"};
-    EXPECT_FALSE(closing.finishes_within(not_yet)) << "server_close() did not wait";
-    meeting.open();
-
-    ASSERT_TRUE(closing.finishes_within());
-    EXPECT_EQ(finished_when_closed, 1) << "server_close() returned before the handler finished";
-    EXPECT_EQ(peer->reply(), "IN FLIGHT\n");
+    ASSERT_NO_FATAL_FAILURE(this->expect_waits_for_the_handler([&] { server->server_close(); },
+                                                               "server_close()", "IN FLIGHT\n"));
     EXPECT_EQ(server->fileno(), -1);
 }
 
 TYPED_TEST_P(ThreadingServer, WithoutBlockOnCloseServerCloseDoesNotWaitButTheDestructorDoes) {
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
-    server->block_on_close = false;
-    auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
-
-    BackgroundCall closing{[&] { server->server_close(); }, "server_close()"};
-    EXPECT_TRUE(closing.finishes_within()) << "server_close() waits for the handler";
-    EXPECT_EQ(meeting.finished(), 0);
-
-    int finished_when_destroyed = -1;
-    BackgroundCall destroying{[&] {
-        server.reset();
-        finished_when_destroyed = meeting.finished();
-    }, "the destructor"};
-    EXPECT_FALSE(destroying.finishes_within(not_yet)) << "the destructor did not wait";
-    meeting.open();
-
-    ASSERT_TRUE(destroying.finishes_within());
-    EXPECT_EQ(finished_when_destroyed, 1) << "the destructor returned before the handler finished";
-    EXPECT_EQ(peer->reply(), "IN FLIGHT\n");
+    this->expect_only_the_destructor_waits([](TypeParam& server) { server.block_on_close = false; },
+                                           "in flight\n", "IN FLIGHT\n");
 }
 
 TYPED_TEST_P(ThreadingServer, HandleErrorRunsOnTheRequestThreadAndTheRequestIsShutDown) {
@@ -422,9 +468,7 @@ TYPED_TEST_P(ThreadingServer, HandleErrorRunsOnTheRequestThreadAndTheRequestIsSh
     EXPECT_NE(error_threads[0], std::this_thread::get_id());
     EXPECT_EQ(shutdown_threads[0], error_threads[0])
         << "the request was shut down on another thread than its error was handled";
-    if constexpr (!kind_of<TypeParam>.datagram) {
-        EXPECT_EQ(peer->reply(), "") << "the failed request's connection was not closed";
-    }
+    expect_closed_unanswered<TypeParam>(*peer, "the failed request's connection was not closed");
 }
 
 TYPED_TEST_P(ThreadingServer, SystemExitInAHandlerEndsItsRequestQuietlyAndServingGoesOn) {
@@ -452,9 +496,7 @@ TYPED_TEST_P(ThreadingServer, SystemExitInAHandlerEndsItsRequestQuietlyAndServin
         auto leaving = this->client(server.server_address);
         leaving->request("");
         ASSERT_TRUE(server.wait_shut_down(1));
-        if constexpr (!kind_of<TypeParam>.datagram) {
-            EXPECT_EQ(leaving->reply(), "") << "the request was not shut down";
-        }
+        expect_closed_unanswered<TypeParam>(*leaving, "the request was not shut down");
 
         EXPECT_TRUE(this->answers(server.server_address, "still serving\n"));
     }  // serve_forever() returned because of shutdown(), and threw nothing
@@ -541,37 +583,25 @@ TYPED_TEST_P(ThreadingServer, AThreadThatCannotBeStartedIsAnErrorOfItsRequestAnd
     ASSERT_TRUE(WIFEXITED(status)) << "the child ended with status " << status;
     ASSERT_EQ(WEXITSTATUS(status), 0) << "the child failed (its stderr says why)";
     // The child's replies, through the sockets it shared with the parent.
-    if constexpr (!kind_of<TypeParam>.datagram) {
-        EXPECT_EQ(refused->reply(), "") << "the refused request was not closed";
-    }
+    expect_closed_unanswered<TypeParam>(*refused, "the refused request was not closed");
     EXPECT_EQ(served->reply(), "SERVED\n");
 }
 
 TYPED_TEST_P(ThreadingServer, ShutdownLeavesTheRequestsInFlightToFinishAndServerCloseWaitsForThem) {
     // shutdown() stops the loop, not the handlers; the one in flight answers.
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
+    this->make_meeting_server();
+    auto& server = this->server;
     BackgroundCall serving{[&] { server->serve_forever(one_hour); }, "serve_forever()"};
-    auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(meeting.wait_arrived(1));
+    this->peer = this->client(server->server_address);
+    this->peer->request("in flight\n");
+    ASSERT_TRUE(this->meeting.wait_arrived(1));
 
-    BackgroundCall stopping{[&] { server->shutdown(); }, "shutdown()"};
-    EXPECT_TRUE(stopping.finishes_within()) << "shutdown() waits for the handler";
+    this->expect_does_not_wait([&] { server->shutdown(); }, "shutdown()");
     EXPECT_TRUE(serving.finishes_within()) << "serve_forever() waits for the handler";
-    EXPECT_EQ(meeting.finished(), 0);
+    EXPECT_EQ(this->meeting.finished(), 0);
 
-    int finished_when_closed = -1;
-    BackgroundCall closing{[&] {
-        server->server_close();
-        finished_when_closed = meeting.finished();
-    }, "server_close()"};
-    EXPECT_FALSE(closing.finishes_within(not_yet)) << "server_close() did not wait";
-    meeting.open();
-
-    ASSERT_TRUE(closing.finishes_within());
-    EXPECT_EQ(finished_when_closed, 1);
-    EXPECT_EQ(peer->reply(), "IN FLIGHT\n");
+    this->expect_waits_for_the_handler([&] { server->server_close(); }, "server_close()",
+                                       "IN FLIGHT\n");
 }
 
 REGISTER_TYPED_TEST_SUITE_P(ThreadingServer,
@@ -590,7 +620,7 @@ REGISTER_TYPED_TEST_SUITE_P(ThreadingServer,
 // ThreadingStreamServer: ThreadingTCPServer and ThreadingUnixStreamServer.
 
 template <class Server>
-class ThreadingStreamServer : public ServerTest<Server> {};
+class ThreadingStreamServer : public ThreadingTest<Server> {};
 TYPED_TEST_SUITE_P(ThreadingStreamServer);
 
 TYPED_TEST_P(ThreadingStreamServer, AClientThatSendsNothingDoesNotBlockAnother) {
@@ -610,49 +640,22 @@ TYPED_TEST_P(ThreadingStreamServer, AClientThatSendsNothingDoesNotBlockAnother) 
 TYPED_TEST_P(ThreadingStreamServer, ServerCloseStopsNewClientsBeforeItWaits) {
     // CPython's order: the listening socket is closed first, so no client
     // is accepted (and left unanswered) while server_close() waits.
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
-    auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
+    this->make_meeting_server();
+    auto& server = this->server;
+    ASSERT_NO_FATAL_FAILURE(this->put_in_flight("in flight\n"));
 
-    BackgroundCall closing{[&] { server->server_close(); }, "server_close()"};
-    EXPECT_FALSE(closing.finishes_within(not_yet)) << "server_close() did not wait";
-    EXPECT_EQ(connect_error(server->server_address), std::errc::connection_refused)
-        << "the listening socket is still open while server_close() waits";
-    meeting.open();
-
-    ASSERT_TRUE(closing.finishes_within());
-    EXPECT_EQ(peer->reply(), "IN FLIGHT\n");
+    this->expect_waits_for_the_handler([&] { server->server_close(); }, "server_close()",
+                                       "IN FLIGHT\n", [&] {
+        EXPECT_EQ(connect_error(server->server_address), std::errc::connection_refused)
+            << "the listening socket is still open while server_close() waits";
+    });
 }
 
 TYPED_TEST_P(ThreadingStreamServer, ServerCloseDoesNotWaitForDaemonThreadsButTheDestructorDoes) {
     // The course's daemon_threads: not waited for by server_close(), as in
     // Python, but never outliving the server (its destructor joins them).
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
-    server->daemon_threads = true;
-    auto peer = this->client(server->server_address);
-    peer->request("daemon\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
-
-    BackgroundCall closing{[&] { server->server_close(); }, "server_close()"};
-    EXPECT_TRUE(closing.finishes_within()) << "server_close() waits for a daemon thread";
-    EXPECT_EQ(meeting.finished(), 0);
-
-    int finished_when_destroyed = -1;
-    BackgroundCall destroying{[&] {
-        server.reset();
-        finished_when_destroyed = meeting.finished();
-    }, "the destructor"};
-    EXPECT_FALSE(destroying.finishes_within(not_yet)) << "the destructor did not wait";
-    meeting.open();
-
-    ASSERT_TRUE(destroying.finishes_within());
-    EXPECT_EQ(finished_when_destroyed, 1) << "a daemon thread outlived its server";
-    EXPECT_EQ(peer->reply(), "DAEMON\n");
+    this->expect_only_the_destructor_waits([](TypeParam& server) { server.daemon_threads = true; },
+                                           "daemon\n", "DAEMON\n");
 }
 
 REGISTER_TYPED_TEST_SUITE_P(ThreadingStreamServer,
@@ -664,7 +667,7 @@ REGISTER_TYPED_TEST_SUITE_P(ThreadingStreamServer,
 // ThreadingDatagramServer: ThreadingUDPServer and ThreadingUnixDatagramServer.
 
 template <class Server>
-class ThreadingDatagramServer : public ServerTest<Server> {};
+class ThreadingDatagramServer : public ThreadingTest<Server> {};
 TYPED_TEST_SUITE_P(ThreadingDatagramServer);
 
 TYPED_TEST_P(ThreadingDatagramServer, TheReplyComesFromTheServersOwnSocket) {
@@ -689,25 +692,14 @@ TYPED_TEST_P(ThreadingDatagramServer, ServerCloseClosesTheSocketOnlyAfterTheThre
     // The threads answer through the server's socket: closed before they
     // end, a late reply would be lost (or go to whatever socket got the
     // descriptor's number next). Daemon threads are waited for too.
-    Meeting meeting;
-    auto server = this->make_server(meets<TypeParam>(meeting));
+    this->make_meeting_server();
+    auto& server = this->server;
     server->daemon_threads = true;
-    auto peer = this->client(server->server_address);
-    peer->request("late reply");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(meeting.wait_arrived(1));
+    ASSERT_NO_FATAL_FAILURE(this->put_in_flight("late reply"));
 
-    int finished_when_closed = -1;
-    BackgroundCall closing{[&] {
-        server->server_close();
-        finished_when_closed = meeting.finished();
-    }, "server_close()"};
-    EXPECT_FALSE(closing.finishes_within(not_yet)) << "server_close() did not wait";
-    meeting.open();
-
-    ASSERT_TRUE(closing.finishes_within());
-    EXPECT_EQ(finished_when_closed, 1) << "server_close() returned before the handler finished";
-    EXPECT_EQ(peer->reply(), "LATE REPLY") << "the reply was lost";
+    // A reply other than "LATE REPLY" is lost (or the client's wait ran out).
+    ASSERT_NO_FATAL_FAILURE(this->expect_waits_for_the_handler([&] { server->server_close(); },
+                                                               "server_close()", "LATE REPLY"));
     EXPECT_EQ(server->fileno(), -1);
 }
 
