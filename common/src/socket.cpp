@@ -30,19 +30,25 @@ auto retry_on_eintr(Call call) {
 }
 // [retry-on-eintr]
 
+// Python's settimeout(0): no waiting at all (O_NONBLOCK), rather than a
+// very short wait.
+bool means_non_blocking(const std::optional<Seconds>& timeout) {
+    return timeout && timeout->count() == 0;
+}
+
 }  // namespace
 
 // A socket with a timeout (set_timeout) reports an expired wait as
 // EAGAIN; "timed out" is what the caller needs to read. A non-blocking
 // socket (timeout zero) reports EAGAIN too, and there it means what it
 // says: nothing to do without waiting.
-void Socket::throw_io_error(std::string_view call) const {
+void Socket::throw_io_error(std::string_view call, std::string_view subject) const {
     int error = errno;
-    bool non_blocking = timeout_ && timeout_->count() == 0;
-    if ((error == EAGAIN || error == EWOULDBLOCK) && !non_blocking) {
-        throw_system_error(ETIMEDOUT, call, "(timed out)");
+    if ((error == EAGAIN || error == EWOULDBLOCK) && !means_non_blocking(timeout_)) {
+        std::string detail{subject};
+        throw_system_error(ETIMEDOUT, call, detail.empty() ? "(timed out)" : detail + " (timed out)");
     }
-    throw_system_error(error, call);
+    throw_system_error(error, call, subject);
 }
 
 // [socket-open]
@@ -177,11 +183,7 @@ void Socket::sendto(std::string_view data, const Address& address) {
         return ::sendto(fd(), data.data(), data.size(), MSG_NOSIGNAL, address.data(), address.size());
     });
     if (sent < 0) {
-        bool non_blocking = timeout_ && timeout_->count() == 0;
-        if ((errno == EAGAIN || errno == EWOULDBLOCK) && !non_blocking) {
-            throw_system_error(ETIMEDOUT, "sendto", address.to_string() + " (timed out)");
-        }
-        throw_system_error("sendto", address.to_string());
+        throw_io_error("sendto", address.to_string());
     }
 }
 
@@ -220,7 +222,7 @@ void Socket::set_timeout(std::optional<Seconds> timeout) {
         timeout.reset();
     }
     // Zero is Python's non-blocking mode: O_NONBLOCK, and no kernel timeouts.
-    bool non_blocking = timeout && timeout->count() == 0;
+    bool non_blocking = means_non_blocking(timeout);
     int flags = ::fcntl(fd(), F_GETFL);
     if (flags < 0 ||
         ::fcntl(fd(), F_SETFL, non_blocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0) {

@@ -142,7 +142,7 @@ public:
     [[nodiscard]] Address peer_address() const;
 
 private:
-    [[noreturn]] void throw_io_error(std::string_view call) const;
+    [[noreturn]] void throw_io_error(std::string_view call, std::string_view subject = {}) const;
     void wait_writable(std::chrono::steady_clock::time_point deadline);
 
     FileDescriptor fd_;
