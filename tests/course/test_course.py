@@ -7,15 +7,18 @@ real tree's build/ and .course/ are never touched. The fixture's exercise
 targets come from the real cmake/ folder, copied in beside it, so the
 command is tested against the real target and label names.
 
-Only CheckTest builds anything; it configures its copy once.
+CheckTest and ReleaseTest build; each configures its copy once.
+RealReleaseTest releases the real repository (no build).
 """
 
+import json
 import os
 import pty
 import re
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -29,6 +32,18 @@ FIXTURE = HERE / "fixture"
 # test instead of stalling ctest.
 COMMAND_SECONDS = 300
 
+# The command's own modules, for the rule of what a release must not hold.
+sys.path.insert(0, str(REPO / "tools"))
+from course_cli import leaks  # noqa: E402
+
+GIT_IDENTITY = ["-c", "user.name=course test", "-c", "user.email=test@example.invalid",
+                "-c", "commit.gpgsign=false"]
+
+
+def git(root, *args):
+    return subprocess.run(["git", *GIT_IDENTITY, "-C", str(root), *args], check=True,
+                          timeout=60, capture_output=True, text=True).stdout
+
 
 class FakeCourse:
     """A temporary copy of the fixture, committed to a git repository of its
@@ -40,11 +55,8 @@ class FakeCourse:
         shutil.copytree(FIXTURE, self.root)
         if with_cmake:
             shutil.copytree(REPO / "cmake", self.root / "cmake")
-        git = ["git", "-c", "user.name=course test", "-c", "user.email=test@example.invalid",
-               "-c", "commit.gpgsign=false"]
         for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "fixture"]):
-            subprocess.run(git + argv, cwd=self.root, check=True, timeout=60,
-                           capture_output=True)
+            git(self.root, *argv)
 
     def close(self):
         self._temp.cleanup()
@@ -98,7 +110,9 @@ class FakeCourse:
         """Puts one version of an exercise's file in the student's place:
         stub (the original), solution, broken (does not compile) or crash."""
         mine = self.path(f"exercises/{chapter}/{name}.cpp")
-        if version == "stub":
+        if version == "partial":  # only add: right but for negative numbers (2 of 3 cases)
+            text = '#include "add.hpp"\nint add(int a, int b) { return a < 0 ? 0 : a + b; }\n'
+        elif version == "stub":
             text = (FIXTURE / f"exercises/{chapter}/{name}.cpp").read_text()
         elif version == "solution":
             text = (FIXTURE / f"solutions/{chapter}/{name}.cpp").read_text()
@@ -225,10 +239,234 @@ class CheckTest(unittest.TestCase):
         self.assertIn("then ./course demo ch01", out)
         self.assertNotIn("diff ch00", out)  # Part 0 takes no part in diff
 
+    def check_json(self, *args):
+        status, out, err = self.check(*args, "--json")
+        try:
+            return status, json.loads(out), err
+        except ValueError:
+            self.fail(f"not one JSON document on stdout: {out!r}")
+
+    def test_json(self):
+        self.course.use("ch01", "add", "partial")
+        self.course.use("ch01", "greet", "broken")
+        status, document, _ = self.check_json("ch01")
+        self.assertEqual(status, 1)
+        self.assertEqual(document["chapter"], "ch01")
+        by_name = {e["name"]: e for e in document["exercises"]}
+        self.assertEqual(sorted(by_name), ["add", "greet"])
+        add = by_name["add"]
+        self.assertEqual(add["status"], "fail")
+        self.assertEqual({t["name"]: t["status"] for t in add["tests"]},
+                         {"Add.SmallNumbers": "pass", "Add.Zero": "pass", "Add.Negative": "fail"})
+        failed = [t for t in add["tests"] if t["status"] == "fail"][0]
+        self.assertIn("add(-2, -3)", failed["message"])  # GoogleTest's own failure text
+        self.assertNotIn(str(self.course.root), failed["message"])
+        greet = by_name["greet"]
+        self.assertEqual(greet["status"], "error")
+        self.assertEqual(greet["tests"], [])
+        self.assertIn("exercises/ch01/greet.cpp:2", greet["message"])
+        self.assertEqual((document["passed"], document["total"]), (0, 2))
+
+    def test_json_all_pass_and_a_crash(self):
+        self.course.use("ch01", "add", "solution")
+        status, document, _ = self.check_json("ch01", "add")
+        self.assertEqual(status, 0)
+        self.assertEqual([e["status"] for e in document["exercises"]], ["pass"])
+        self.course.use("ch01", "add", "crash")
+        status, document, _ = self.check_json("1", "add")
+        self.assertEqual(status, 1)
+        tests = {t["name"]: t for t in document["exercises"][0]["tests"]}
+        # The crash costs its own case only: the others still report.
+        self.assertEqual(tests["Add.SmallNumbers"]["status"], "fail")
+        self.assertIn("SIGSEGV", tests["Add.SmallNumbers"]["message"])
+        self.assertEqual(tests["Add.Zero"]["status"], "pass")
+
     def test_chapter_without_exercises(self):
         status, out, _ = self.check("ch02")
         self.assertEqual(status, 0)
         self.assertIn("ch02 has no exercises yet.", out)
+
+
+class ReleaseTest(unittest.TestCase):
+    """./course release on the fixture, and in the release: check, grade,
+    the tampered test, the Classroom workflow, the site check."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.course = FakeCourse(with_cmake=True)
+        cls.answers = leaks.distinctive_lines(cls.course.root)
+        cls._temp = tempfile.TemporaryDirectory(prefix="course-release.")
+        cls.release = Path(cls._temp.name) / "release"
+        cls.status, cls.out, cls.err = cls.course.run("release", str(cls.release))
+        # The release's own command is the real one, pointed at the release.
+        cls.student = FakeCourse.__new__(FakeCourse)
+        cls.student.root = cls.release
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._temp.cleanup()
+        cls.course.close()
+
+    def setUp(self):
+        self.assertEqual(self.status, 0, self.out + self.err)
+        for name in ("add", "greet"):
+            self.student.use("ch01", name, "stub")
+        self.student.use("ch00", "twice", "stub")
+
+    def grade(self, *args):
+        results = Path(tempfile.mkdtemp(prefix="results.", dir=self._temp.name))
+        status, out, err = self.student.run("grade", str(results), *args)
+        document = json.loads((results / "results.json").read_text())
+        return status, out + err, document
+
+    def test_no_solutions_and_one_commit(self):
+        self.assertFalse((self.release / "solutions").exists())
+        self.assertEqual(git(self.release, "rev-list", "--count", "HEAD").strip(), "1")
+        self.assertEqual(git(self.release, "status", "--porcelain", "--untracked-files=no"), "")
+        readme = (self.release / "README.md").read_text()
+        self.assertIn("Student release", readme)
+        self.assertIn("./course setup", readme)
+        self.assertIn("./course check ch00", readme)
+        manifest = json.loads((self.release / "release.json").read_text())
+        self.assertIn("tests/ch01/add_test.cpp", manifest["checksums"])
+        self.assertNotIn("exercises/ch01/add.cpp", manifest["checksums"])
+        self.assertIn("exercises/ch01/add.cpp", manifest["student_files"])
+
+    def test_no_distinctive_line(self):
+        self.assertIn('return "hello, " + name;', self.answers)  # the rule has a line to look for
+        texts = [p.read_text(errors="replace") for p in self.release.rglob("*")
+                 if p.is_file() and ".git" not in p.parts]
+        for line in self.answers:
+            self.assertFalse([t for t in texts if line in t], line)
+
+    def test_a_leak_stops_the_release(self):
+        leaky = FakeCourse()
+        self.addCleanup(leaky.close)
+        with open(leaky.path("book/ch01.md"), "a") as book:
+            book.write('\n```\n    return "hello, " + name;\n```\n')
+        git(leaky.root, "commit", "-q", "-am", "a leak")
+        target = Path(self._temp.name) / "leaky"
+        status, _, err = leaky.run("release", str(target))
+        self.assertEqual(status, 1)
+        self.assertIn("book/ch01.md:", err)
+        self.assertIn("from solutions/ch01/greet.cpp", err)
+        self.assertFalse(target.exists())
+
+    def test_check_in_the_release(self):
+        status, out, _ = self.student.run("check", "ch01")
+        self.assertEqual(status, 1, out)
+        self.assertIn("ch01: 0/2 exercises pass", out)
+        for name in ("add", "greet"):
+            self.student.use("ch01", name, "solution")
+        status, out, _ = self.student.run("check", "ch01")
+        self.assertEqual(status, 0, out)
+        self.assertIn("ch01: 2/2 exercises pass", out)
+
+    def test_solution_says_there_is_none(self):
+        status, out, _ = self.student.run("solution", "ch01", "add")
+        self.assertEqual(status, 0)
+        self.assertIn("no solutions", out)
+        self.assertIn("./course hint ch01 add", out)
+
+    def test_grade_gives_partial_credit(self):
+        self.student.use("ch01", "greet", "solution")
+        self.student.use("ch01", "add", "partial")
+        status, out, document = self.grade()
+        self.assertEqual(status, 1, out)
+        # Gradescope's schema: tests with name, score, max_score, status, output.
+        tests = {t["name"].split(":")[0]: t for t in document["tests"]}
+        self.assertEqual(sorted(tests), ["ch00 twice", "ch01 add", "ch01 greet"])
+        for test in document["tests"]:
+            self.assertEqual(set(test) >= {"name", "score", "max_score", "status", "output"}, True)
+            self.assertIn(test["status"], ("passed", "failed"))
+        self.assertEqual((tests["ch01 greet"]["score"], tests["ch01 greet"]["max_score"],
+                          tests["ch01 greet"]["status"]), (10, 10, "passed"))
+        self.assertEqual((tests["ch01 add"]["score"], tests["ch01 add"]["max_score"],
+                          tests["ch01 add"]["status"]), (4, 6, "failed"))  # 2 of its 3 cases
+        self.assertIn("✗ Add.Negative", tests["ch01 add"]["output"])
+        self.assertEqual(tests["ch00 twice"]["score"], 0)
+        self.assertEqual(document["score"], 14)
+
+    def test_grade_one_exercise_and_a_submission_folder(self):
+        status, _, document = self.grade("ch01", "add")
+        # The stub's add() returns 0: right for Add.Zero, one case of three.
+        self.assertEqual((status, len(document["tests"]), document["score"]), (1, 1, 2))
+        submission = Path(tempfile.mkdtemp(dir=self._temp.name))
+        shutil.copy(FIXTURE / "solutions/ch01/add.cpp", submission / "add.cpp")  # a loose upload
+        status, out, document = self.grade("ch01", "add", "--submission", str(submission))
+        self.assertEqual((status, document["score"]), (0, 6), out)
+
+    def test_a_tampered_test_is_not_used(self):
+        test = self.release / "tests/ch01/add_test.cpp"
+        released = test.read_text()
+        self.addCleanup(test.write_text, released)
+        # A student's "fix": tests that the stub passes, committed.
+        test.write_text('#include <gtest/gtest.h>\nTEST(Add, Zero) { SUCCEED(); }\n')
+        git(self.release, "commit", "-q", "-am", "easier")
+        self.addCleanup(git, self.release, "reset", "-q", "--hard", "HEAD~1")
+        status, out, document = self.grade("ch01", "add")
+        self.assertEqual(status, 1)
+        self.assertIn("tests/ch01/add_test.cpp", out)
+        self.assertIn("tests/ch01/add_test.cpp", document["output"])
+        # The released test's verdict on the stub, not the edited one's.
+        self.assertEqual(document["tests"][0]["score"], 2)
+        self.assertIn("1 of 3 tests pass", document["tests"][0]["output"])
+        _, out, _ = self.student.run("check", "ch01", "add")
+        self.assertIn("these files differ from the release: tests/ch01/add_test.cpp", out)
+
+    def test_classroom_workflow(self):
+        workflow = (self.release / ".github/workflows/classroom.yml").read_text()
+        steps = re.findall(r"uses: classroom-resources/autograding-command-grader@v1\n"
+                           r" +with:\n +test-name: .*\n +command: (.*)\n +timeout: .*\n"
+                           r" +max-score: ([0-9]+)", workflow)
+        self.assertEqual(steps, [("./course grade .course/classroom ch00 twice", "4"),
+                                 ("./course grade .course/classroom ch01 add", "6"),
+                                 ("./course grade .course/classroom ch01 greet", "10")])
+        self.assertIn("runners: ch00-twice,ch01-add,ch01-greet", workflow)
+        self.assertIn('CH01-ADD_RESULTS: "${{steps.ch01-add.outputs.result}}"', workflow)
+        self.assertIn("autograding-grading-reporter@v1", workflow)
+
+    def test_gradescope_scripts(self):
+        run = (self.release / "gradescope/run_autograder").read_text()
+        self.assertIn("./course grade /autograder/results --submission /autograder/submission", run)
+        self.assertTrue(os.access(self.release / "gradescope/run_autograder", os.X_OK))
+
+    def test_site_check(self):
+        html = Path(tempfile.mkdtemp(dir=self._temp.name))
+        (html / "page.html").write_text("<p>Nothing to see.</p>\n")
+        status, out, err = self.student.run("release", "--check-site", str(html))
+        self.assertEqual(status, 0, out + err)
+        (html / "leak.html").write_text(
+            '<div class="line">    <span>return</span> &quot;hello, &quot; + name;</div>\n')
+        status, out, err = self.student.run("release", "--check-site", str(html))
+        self.assertEqual(status, 1)
+        self.assertIn("leak.html:1", out)
+
+
+class RealReleaseTest(unittest.TestCase):
+    """The real course released (its last commit), without a build: no
+    file of solutions/, one commit, no distinctive line of a solution."""
+
+    def test_release_the_real_course(self):
+        if not (REPO / "solutions").is_dir():
+            self.skipTest("this copy is itself a student release: no solutions to keep out")
+        with tempfile.TemporaryDirectory(prefix="course-real-release.") as temp:
+            target = Path(temp) / "release"
+            result = subprocess.run([str(COURSE), "release", str(target)], capture_output=True,
+                                    text=True, timeout=COMMAND_SECONDS,
+                                    env={k: v for k, v in os.environ.items() if k != "COURSE_ROOT"})
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            self.assertEqual(git(target, "rev-list", "--count", "HEAD").strip(), "1")
+            files = [p for p in target.rglob("*") if p.is_file() and ".git" not in p.parts]
+            self.assertFalse((target / "solutions").exists())
+            solution_texts = {p.read_bytes() for p in (REPO / "solutions").rglob("*.cpp")}
+            # No file of solutions/ under another name either (a stub is never
+            # its solution).
+            self.assertFalse([p for p in files if p.read_bytes() in solution_texts])
+            answers = leaks.distinctive_lines(REPO)
+            self.assertGreater(len(answers), 50)  # the rule leaves something to look for
+            digests = {leaks.digest(line) for line in answers}
+            self.assertEqual(leaks.find(target, digests, skip=(".git",)), [])
 
 
 class CommandTest(unittest.TestCase):
