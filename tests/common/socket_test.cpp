@@ -487,6 +487,41 @@ TEST(Socket, DatagramsGoToAndComeFromAddresses) {
     EXPECT_EQ(sender, one.local_address());
 }
 
+// A Unix datagram socket whose reader never reads: its queue fills, and
+// then sendto() to it has to wait (a UDP send never does). Returns the
+// error of the first send that could not be made.
+std::system_error sendto_a_full_queue(std::optional<common::Seconds> timeout,
+                                      const test::TempDir& directory) {
+    auto reader = Socket::open(AF_UNIX, SOCK_DGRAM);
+    reader.bind(Address::unix_path((directory / "reader.sock").string()));
+    auto writer = Socket::open(AF_UNIX, SOCK_DGRAM);
+    writer.set_timeout(timeout);
+    for (int sent = 0; sent < 100000; ++sent) {
+        try {
+            writer.sendto(std::string(1024, 'x'), reader.local_address());
+        } catch (const std::system_error& error) {
+            return error;
+        }
+    }
+    ADD_FAILURE() << "100,000 datagrams went into a queue nobody reads";
+    return std::system_error{std::make_error_code(std::errc::io_error)};
+}
+
+TEST(Socket, SendtoThatWaitsTooLongTimesOutAndNamesTheAddress) {
+    test::TempDir directory;
+    auto error = sendto_a_full_queue(common::Seconds{0.05}, directory);
+    EXPECT_EQ(error.code(), std::errc::timed_out) << error.what();
+    EXPECT_THAT(error.what(), testing::HasSubstr("reader.sock"));
+    EXPECT_THAT(error.what(), testing::HasSubstr("timed out"));
+}
+
+TEST(Socket, SendtoOnANonBlockingSocketWouldBlockAndNamesTheAddress) {
+    test::TempDir directory;
+    auto error = sendto_a_full_queue(common::Seconds{0}, directory);
+    EXPECT_EQ(error.code(), std::errc::operation_would_block) << error.what();
+    EXPECT_THAT(error.what(), testing::HasSubstr("reader.sock"));
+}
+
 TEST(Socket, OptionsCanBeSetAndRead) {
     auto socket = Socket::open(AF_INET, SOCK_STREAM);
     EXPECT_EQ(socket.get_option(SOL_SOCKET, SO_KEEPALIVE), 0);
