@@ -11,14 +11,14 @@ import os
 import signal
 import sys
 
-from . import (bench, check, demo, diff, docs, fuzz, grade, hint, list as list_command, release,
+from . import (bench, check, demo, diff, docs, fuzz, grade, guide, hint, list as list_command, release,
                reset, setup, solution, test)
 from .context import Course, default_root
 from .output import CourseError, UsageError, bold, error
 
 COMMANDS = {module.NAME: module for module in (
     setup, test, check, hint, solution, reset, demo, diff, docs, bench, fuzz, list_command,
-    release, grade)}
+    release, grade, guide)}
 
 HELP_WORDS = ("help", "-h", "--help")
 
@@ -59,6 +59,7 @@ def help_text():
   ./course grade DIR [chNN [NAME]] [--submission FOLDER]
                              grade the exercises with the tests as released; writes
                              DIR/results.json for Gradescope (partial credit per exercise)
+  ./course guide             each part's objectives, time, exercises and prerequisites
 
 Chapters can be written ch01, ch1, 01 or 1; ch00 is Part 0, the socket layer in
 common/. Set NO_COLOR=1 for plain output.
