@@ -588,6 +588,45 @@ class CommandTest(unittest.TestCase):
         self.assertRegex(out, r"· greet +medium +10 pts +Greeting someone")
         self.assertRegex(out, r"ch02 .*\n +\(no exercises yet\)")
 
+    def guide_page(self):
+        page = self.course.path("guide.dox")
+        status, out, err = self.course.run("guide", "--dox", str(page))
+        self.assertEqual(status, 0, out + err)
+        return page.read_text()
+
+    def test_guide_page_from_the_metadata(self):
+        page = self.guide_page()
+        self.assertIn("\\page instructors-parts", page)
+        self.assertIn("\\section instructors-ch01 Part 1: The first fake chapter", page)
+        self.assertIn("| Adding two numbers (`add`) | hard | 6 | `./course check ch01 add` |", page)
+        self.assertIn("| Greeting someone (`greet`) | medium | 10 |", page)
+        # Without chapters/teaching.json each part builds on the one before.
+        self.assertIn("ch00 -> ch01;", page)
+        self.assertIn("ch01 -> ch02;", page)
+        self.assertIn("`./course diff ch01 ch02`", page)
+        # Lab time from the difficulties: hard 1.5 h + medium 1 h.
+        self.assertRegex(page, r"\| \\ref part-ch01 \| [^|]+ \| 1\.5 h \| 2\.5 h \| 2 \| 16 \| no \|")
+
+    def test_guide_takes_a_new_part_and_the_teaching_notes(self):
+        with open(self.course.path("chapters/chapters.txt"), "a") as listing:
+            listing.write("ch03   chapters/ch03_third    fake::ch03   The third fake chapter\n")
+        self.course.path("chapters/teaching.json").write_text(json.dumps({"parts": {
+            "ch02": {"objectives": ["SECOND-OBJECTIVE"], "depends_on": ["ch00"],
+                     "lecture_hours": 3, "skippable": "SECOND-SKIP"}}}))
+        page = self.guide_page()
+        self.assertIn("\\section instructors-ch03 Part 3: The third fake chapter", page)
+        self.assertIn("ch02 -> ch03;", page)
+        self.assertIn("Its objectives are not written yet", page)
+        self.assertIn("- SECOND-OBJECTIVE", page)
+        self.assertIn("ch00 -> ch02;", page)
+        self.assertNotIn("ch01 -> ch02;", page)
+        self.assertIn("Can be skipped: SECOND-SKIP", page)
+        self.assertRegex(page, r'ch02 \[label=[^]]*style="rounded,dashed"\]')
+        # No book page yet: no link that Doxygen could not resolve.
+        self.assertNotIn("part-ch03", page)
+        _, out, _ = self.course.run("guide")
+        self.assertIn("Part 3: The third fake chapter", out)
+
     def test_part_0_has_no_demo_and_no_diff(self):
         self.assertUsageError(["demo", "ch00"], "ch00 is Part 0")
         self.assertUsageError(["diff", "ch00", "ch01"], "takes no part in diff")
