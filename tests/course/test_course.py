@@ -463,7 +463,15 @@ class RealReleaseTest(unittest.TestCase):
             # No file of solutions/ under another name either (a stub is never
             # its solution).
             self.assertFalse([p for p in files if p.read_bytes() in solution_texts])
-            answers = leaks.distinctive_lines(REPO)
+            # The rule applied to what was released: the last commit, not
+            # the working tree, where someone may be editing a chapter.
+            head = Path(temp) / "head"
+            head.mkdir()
+            archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", "HEAD"],
+                                     check=True, capture_output=True, timeout=COMMAND_SECONDS)
+            subprocess.run(["tar", "-x", "-C", str(head)], input=archive.stdout, check=True,
+                           timeout=COMMAND_SECONDS)
+            answers = leaks.distinctive_lines(head)
             self.assertGreater(len(answers), 50)  # the rule leaves something to look for
             digests = {leaks.digest(line) for line in answers}
             self.assertEqual(leaks.find(target, digests, skip=(".git",)), [])
