@@ -83,6 +83,8 @@ def _text_of_page(path):
     """A site page's text as a reader sees it: the tags taken out, the
     entities decoded, one line of text per line of the page."""
     text = path.read_text(encoding="utf-8", errors="replace")
+    # A source listing numbers its lines: the number is no part of the line.
+    text = re.sub(r'<span class="lineno">.*?</span>', "", text)
     text = re.sub(r"<[^>]*>", "", text)
     return html.unescape(text)
 
