@@ -381,20 +381,48 @@ class ReleaseTest(unittest.TestCase):
             self.assertIn(test["status"], ("passed", "failed"))
         self.assertEqual((tests["ch01 greet"]["score"], tests["ch01 greet"]["max_score"],
                           tests["ch01 greet"]["status"]), (10, 10, "passed"))
+        # 2 of its 3 cases pass, and the stub passed 1 (Add.Zero): half the work.
         self.assertEqual((tests["ch01 add"]["score"], tests["ch01 add"]["max_score"],
-                          tests["ch01 add"]["status"]), (4, 6, "failed"))  # 2 of its 3 cases
+                          tests["ch01 add"]["status"]), (3, 6, "failed"))
+        self.assertIn("2 of 3 tests pass (the untouched stub passes 1)", tests["ch01 add"]["output"])
         self.assertIn("✗ Add.Negative", tests["ch01 add"]["output"])
         self.assertEqual(tests["ch00 twice"]["score"], 0)
-        self.assertEqual(document["score"], 14)
+        self.assertEqual(document["score"], 13)
 
     def test_grade_one_exercise_and_a_submission_folder(self):
         status, _, document = self.grade("ch01", "add")
-        # The stub's add() returns 0: right for Add.Zero, one case of three.
-        self.assertEqual((status, len(document["tests"]), document["score"]), (1, 1, 2))
+        # The stub's add() returns 0: right for Add.Zero, which earns nothing.
+        self.assertEqual((status, len(document["tests"]), document["score"]), (1, 1, 0))
+        self.assertIn("1 of 3 tests pass (the untouched stub passes 1)",
+                      document["tests"][0]["output"])
         submission = Path(tempfile.mkdtemp(dir=self._temp.name))
         shutil.copy(FIXTURE / "solutions/ch01/add.cpp", submission / "add.cpp")  # a loose upload
         status, out, document = self.grade("ch01", "add", "--submission", str(submission))
         self.assertEqual((status, document["score"]), (0, 6), out)
+
+    def test_grade_as_gradescope_does(self):
+        # Gradescope unpacks the release without its history, and puts the
+        # student's files in a folder of their own.
+        copy = Path(tempfile.mkdtemp(dir=self._temp.name)) / "source"
+        shutil.copytree(self.release, copy, ignore=shutil.ignore_patterns(".git", "build", ".course"))
+        submission = Path(tempfile.mkdtemp(dir=self._temp.name))
+        (submission / "exercises/ch01").mkdir(parents=True)
+        self.student.use("ch01", "add", "partial")
+        shutil.copy(self.release / "exercises/ch01/add.cpp", submission / "exercises/ch01/add.cpp")
+        self.student.use("ch01", "add", "stub")
+        gradescope = FakeCourse.__new__(FakeCourse)
+        gradescope.root = copy
+        results = Path(tempfile.mkdtemp(dir=self._temp.name))
+        status, out, err = gradescope.run("grade", str(results), "--submission", str(submission))
+        document = json.loads((results / "results.json").read_text())
+        self.assertIn("no git history", document["output"])
+        tests = {t["name"].split(":")[0]: t["score"] for t in document["tests"]}
+        self.assertEqual(tests, {"ch00 twice": 0, "ch01 add": 3, "ch01 greet": 0}, out + err)
+        # Without history, a changed test has no pristine copy to grade with.
+        (copy / "tests/ch01/add_test.cpp").write_text("// nothing to pass\n")
+        status, _, err = gradescope.run("grade", str(results), "--submission", str(submission))
+        self.assertEqual(status, 1)
+        self.assertIn("no pristine copy of tests/ch01/add_test.cpp", err)
 
     def test_a_tampered_test_is_not_used(self):
         test = self.release / "tests/ch01/add_test.cpp"
@@ -409,7 +437,7 @@ class ReleaseTest(unittest.TestCase):
         self.assertIn("tests/ch01/add_test.cpp", out)
         self.assertIn("tests/ch01/add_test.cpp", document["output"])
         # The released test's verdict on the stub, not the edited one's.
-        self.assertEqual(document["tests"][0]["score"], 2)
+        self.assertEqual(document["tests"][0]["score"], 0)
         self.assertIn("1 of 3 tests pass", document["tests"][0]["output"])
         _, out, _ = self.student.run("check", "ch01", "add")
         self.assertIn("these files differ from the release: tests/ch01/add_test.cpp", out)

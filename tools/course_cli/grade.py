@@ -2,9 +2,15 @@
 in the format of Gradescope's autograder.
 
 Partial credit, exercise by exercise: an exercise is worth its points
-(exercises/exercises.json) times the share of its test cases that pass;
-one that does not compile scores 0; a case GoogleTest skipped counts
-neither way. An exercise never costs another one its points.
+(exercises/exercises.json) times the share of the work done, measured by
+its test cases: of the cases the untouched stub fails, the share that
+pass now. A case the stub passes already (a stub that returns 0 is right
+for add(0, 0)) earns nothing by itself, and one that passed with the stub
+and fails now takes a case back. All cases passing is full marks; not
+compiling is 0; a case GoogleTest skipped counts neither way. An
+exercise never costs another one its points. The stub's results are
+measured once (the stub built in the student's place) and kept in
+.course/grade/stubs.json.
 
 The grade comes from the tests as released: the course is put together in
 .course/grade/src from pristine copies (pristine.py) plus the students'
@@ -58,7 +64,8 @@ def _output(result):
     lines = []
     counted = result.counted
     passing = sum(t.status == "pass" for t in counted)
-    lines.append(f"{passing} of {len(counted)} tests pass.")
+    stub = f" (the untouched stub passes {result.baseline})" if result.baseline else ""
+    lines.append(f"{passing} of {len(counted)} tests pass{stub}.")
     for test in result.tests:
         mark = {"pass": "✓", "fail": "✗"}.get(test.status, "-")
         lines.append(f"{mark} {test.name}" + (" (skipped)" if test.status == "skipped" else ""))
@@ -89,6 +96,37 @@ def gradescope_results(graded, changed, source):
         "stdout_visibility": "visible",
         "tests": tests,
     }
+
+
+def _stub_baseline(course, exercise, source, build, scratch, submission):
+    """How many cases the untouched stub passes: built once in the
+    student's place (then the student's file is put back), and cached by
+    the contents of the stub and the test."""
+    paths = exercise.paths()
+    stubs = [pristine.stub_copy(course.root, path, submission) for path in paths]
+    if any(stub is None for stub in stubs):
+        return 0
+    test = (source / exercise.test).read_bytes() if (source / exercise.test).is_file() else b""
+    key = pristine.sha256(b"\0".join(stubs + [test]))
+    cache_file = source.parent / "stubs.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    if key not in cache:
+        theirs = [(source / path).read_bytes() for path in paths]
+        try:
+            for path, stub in zip(paths, stubs):
+                pristine.write_file(source / path, stub)
+            stub_result = results.run_exercise(build, exercise, scratch)
+            cache[key] = stub_result.passing if stub_result.status != "error" else 0
+        finally:
+            # The student's file back: newer than its object, so the next
+            # build compiles it again.
+            for path, data in zip(paths, theirs):
+                pristine.write_file(source / path, data)
+        cache_file.write_text(json.dumps(cache, indent=1) + "\n", encoding="utf-8")
+    return cache[key]
 
 
 def run(course, args):
@@ -123,6 +161,9 @@ def run(course, args):
                                             + relative(failure[-3000:]))
         else:
             result = results.run_exercise(build, exercise, scratch, relative)
+            if result.status == "fail":
+                result.baseline = _stub_baseline(course, exercise, source, build, scratch,
+                                                 args.submission)
         graded.append(result)
         mark = green("✓") if result.status == "pass" else red("✗")
         print(f"  {mark} {exercise.chapter} {exercise.name:<20} {score(result):>6g} / "

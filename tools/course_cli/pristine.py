@@ -148,6 +148,27 @@ def assemble(root, exercises, into, submission=None):
     return changed, source
 
 
+def write_file(path, data):
+    _write_if_changed(path, data)
+
+
+def stub_copy(root, path, submission):
+    """The stub a student's file started from, or None when nothing says:
+    the release's first commit has it (the instructor's repository: HEAD);
+    without history, a tree graded with --submission is the pristine
+    release itself, whose own copy is the stub."""
+    root = Path(root)
+    commit = _root_commit(root) if manifest(root) is not None else "HEAD"
+    if commit is not None and shutil.which("git") and (root / ".git").exists():
+        shown = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{path}"],
+                               capture_output=True)
+        if shown.returncode == 0:
+            return shown.stdout
+    if submission is not None and (root / path).is_file():
+        return (root / path).read_bytes()
+    return None
+
+
 def _student_copy(root, path, submission):
     """A student's file: from the working tree, or from a submission folder
     (at its path in the course, or anywhere in it under its own name, as

@@ -36,6 +36,9 @@ class ExerciseResult:
     status: str                      # "pass", "fail" or "error" (did not compile)
     message: str = ""                # for "error": the compiler's complaint
     tests: list = field(default_factory=list)
+    # How many of its counted cases the untouched stub passes already
+    # (grade measures it; 0 when unknown).
+    baseline: int = 0
 
     @property
     def counted(self):
@@ -43,12 +46,21 @@ class ExerciseResult:
         return [t for t in self.tests if t.status != "skipped"]
 
     @property
+    def passing(self):
+        return sum(t.status == "pass" for t in self.counted)
+
+    @property
     def fraction(self):
-        """The share of its cases that pass: 0 when it does not compile."""
+        """The share of the work done: of the cases the untouched stub
+        fails, how many pass now (a case the stub passed and this version
+        fails takes one back); 0 when it does not compile."""
         counted = self.counted
         if self.status == "error" or not counted:
             return 0.0
-        return sum(t.status == "pass" for t in counted) / len(counted)
+        if self.status == "pass":
+            return 1.0
+        baseline = min(self.baseline, len(counted) - 1)
+        return max(0, self.passing - baseline) / (len(counted) - baseline)
 
     def as_json(self):
         e = self.exercise
