@@ -535,7 +535,7 @@ class CommandTest(unittest.TestCase):
             status, out, _ = self.course.run(*args)
             self.assertEqual(status, 0)
             for command in ("setup", "test", "check", "hint", "solution", "reset", "demo",
-                            "diff", "docs", "bench", "fuzz", "list", "release", "grade"):
+                            "diff", "docs", "bench", "fuzz", "list", "release", "grade", "guide"):
                 self.assertIn(f"./course {command}", out)
 
     def test_chapter_spellings(self):
