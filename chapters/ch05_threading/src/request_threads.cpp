@@ -1,30 +1,47 @@
 #include "ch05/request_threads.hpp"
 
+#include <utility>
+
 namespace sockserv::ch05 {
 
 RequestThreads::~RequestThreads() {
     join_all();
 }
 
-// A thread's last act: it becomes the last finished thread, and joins the
-// one that was (CPython's reap(), moved off the serving loop). That join
-// returns as soon as the other thread has left its own finished(); and it
-// frees that thread's stack here, not on the loop that accepts clients.
+// [start]
+void RequestThreads::start(std::function<void()> work, bool daemon) {
+    reap();
+    std::lock_guard lock(mutex_);
+    Entry& entry = entries_.emplace_back();
+    entry.daemon = daemon;
+    try {
+        entry.thread = std::thread([work = std::move(work), &entry] {
+            work();
+            entry.finished.store(true, std::memory_order_release);
+        });
+    } catch (...) {
+        entries_.pop_back();  // no thread: nothing to join
+        throw;
+    }
+}
+// [start]
+
 // [reap]
-void RequestThreads::finished(Entries::iterator self) {
-    Entries previous;
+void RequestThreads::reap() {
+    std::list<Entry> finished;
     {
         std::lock_guard lock(mutex_);
-        if (self->claimed) {
-            return;  // join_where() has taken this thread: it joins it
+        for (auto it = entries_.begin(); it != entries_.end();) {
+            auto next = std::next(it);
+            if (it->finished.load(std::memory_order_acquire)) {
+                finished.splice(finished.end(), entries_, it);
+            }
+            it = next;
         }
-        previous.swap(last_finished_);
-        last_finished_.splice(last_finished_.end(), running_, self);
     }
-    // Outside the lock, and never touching `self` again: from here on,
-    // the next thread to finish (or join_where()) may join this one and
-    // destroy its entry.
-    for (Entry& entry : previous) {
+    // Outside the lock: a finished thread's join returns at once, but there
+    // is no reason to make start() on another thread wait for it.
+    for (Entry& entry : finished) {
         entry.thread.join();
     }
 }
@@ -40,21 +57,17 @@ void RequestThreads::join_all() {
 
 // Python's pop_all() then join: take the threads out under the lock, join
 // them outside it, so that a request that starts meanwhile is not blocked.
-// A running thread taken here is marked, so that its finished() leaves
-// its entry alone; the last finished thread is taken whatever it was.
 void RequestThreads::join_where(bool include_daemons) {
-    Entries taken;
+    std::list<Entry> taken;
     {
         std::lock_guard lock(mutex_);
-        for (auto it = running_.begin(); it != running_.end();) {
+        for (auto it = entries_.begin(); it != entries_.end();) {
             auto next = std::next(it);
             if (include_daemons || !it->daemon) {
-                it->claimed = true;
-                taken.splice(taken.end(), running_, it);
+                taken.splice(taken.end(), entries_, it);
             }
             it = next;
         }
-        taken.splice(taken.end(), last_finished_);
     }
     for (Entry& entry : taken) {
         entry.thread.join();
@@ -63,7 +76,7 @@ void RequestThreads::join_where(bool include_daemons) {
 
 std::size_t RequestThreads::size() {
     std::lock_guard lock(mutex_);
-    return running_.size() + last_finished_.size();
+    return entries_.size();
 }
 
 }  // namespace sockserv::ch05

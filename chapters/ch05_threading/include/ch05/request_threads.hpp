@@ -2,7 +2,9 @@
 /// \brief The threads of a ThreadingMixIn server: started, reaped, joined.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -15,14 +17,11 @@ namespace sockserv::ch05 {
 ///
 /// A `std::thread` must be joined (or detached) before it is destroyed, or
 /// the program ends in `std::terminate`, so a thread is kept here from its
-/// start to its join. Joining a thread that has finished is "reaping" it.
-/// Here each thread, as its last act, reaps the one that finished before
-/// it (CPython's bpo-37193: without reaping, a server that has served a
-/// million requests holds a million dead threads). So the list holds the
-/// threads still running and one finished thread at most, and the serving
-/// loop never joins anything: a join frees the thread's stack, a cost
-/// that would otherwise fall on the one thread every client waits for
-/// (\ref ch05-walk-reap).
+/// start to its join. Joining a thread that has finished is "reaping" it,
+/// and start() reaps every finished thread before it adds one (CPython's
+/// bpo-37193: without that, a server that has served a million requests
+/// holds a million dead threads). So the list holds the threads still
+/// running, and at most the few that finished since the last request.
 ///
 /// A thread started as a daemon is left alone by join(), which
 /// `server_close()` calls, but not by join_all(), which the server's
@@ -39,60 +38,34 @@ public:
     RequestThreads(const RequestThreads&) = delete;
     RequestThreads& operator=(const RequestThreads&) = delete;
 
-    /// \brief Starts a thread that runs \p work, then reaps the thread
-    /// that finished before it.
+    /// \brief Reaps the finished threads, then starts one that runs \p work.
     /// \param work   what the thread runs; it must not throw
     /// \param daemon true: join() will not wait for it (join_all() will)
     /// \throws std::system_error when no thread can be started (a limit on
     ///         threads or memory); nothing is kept then, and \p work has not run
-    template <class Work>
-    void start(Work work, bool daemon);
+    void start(std::function<void()> work, bool daemon);
+    /// \brief Joins the threads that have finished; running ones stay.
+    void reap();
     /// \brief Waits for every thread started so far, daemons excepted:
     /// what `server_close()` waits for when `block_on_close` is true.
     void join();
     /// \brief Waits for every thread started so far, daemons included.
     void join_all();
-    /// \brief How many threads are kept: running, or finished and not yet
-    /// reaped (one at most).
+    /// \brief How many threads are kept: running, or finished and not yet reaped.
     /// \return the count
     [[nodiscard]] std::size_t size();
 
 private:
     struct Entry {
         std::thread thread;
+        std::atomic<bool> finished{false};  // set by the thread, last thing it does
         bool daemon = false;
-        bool claimed = false;  // taken by join_where(), which joins it
     };
-    using Entries = std::list<Entry>;  // a list: an entry never moves while its thread runs
 
-    void finished(Entries::iterator self);
     void join_where(bool include_daemons);
 
-    std::mutex mutex_;     // guards everything below, and every Entry
-    Entries running_;      // started, work not over yet
-    Entries last_finished_;  // the latest thread to finish: the next one to finish joins it
+    std::mutex mutex_;  // guards entries_ (the threads only touch their own `finished`)
+    std::list<Entry> entries_;  // a list: an entry never moves while its thread runs
 };
-
-// A template, so that the work is stored in the thread as it is: no
-// std::function, and no allocation of its own.
-// [start]
-template <class Work>
-void RequestThreads::start(Work work, bool daemon) {
-    std::lock_guard lock(mutex_);
-    const auto self = running_.emplace(running_.end());
-    self->daemon = daemon;
-    try {
-        // Under the lock: a thread that finishes at once waits in
-        // finished() until its std::thread is stored in its entry.
-        self->thread = std::thread([this, self, work = std::move(work)]() mutable {
-            work();
-            finished(self);
-        });
-    } catch (...) {
-        running_.erase(self);  // no thread: nothing to join
-        throw;
-    }
-}
-// [start]
 
 }  // namespace sockserv::ch05
