@@ -156,6 +156,27 @@ struct ThreadingServerClasses
     using ThreadingDatagram = ::testing::Types<ThreadingUDP, ThreadingUnixDatagram>;
 };
 
+/// \brief A chapter's twelve classes: the four synchronous ones, their
+/// Threading and their Forking variants (chapter 6 on).
+///
+/// All and each kind's list keep the eight classes whose handler runs in
+/// the test's own process, where the suites look at what it did: a
+/// Forking server's handler runs in a child, and what it records there
+/// stays there. The Forking lists are the suites written for processes
+/// (tests/features/forking_mixin_suite.hpp), which look from outside:
+/// clients, pids, exit statuses.
+template <class TCP, class UDP, class UnixStreamClass, class UnixDatagramClass,
+          class ThreadingTCP, class ThreadingUDP, class ThreadingUnixStream,
+          class ThreadingUnixDatagram, class ForkingTCP, class ForkingUDP,
+          class ForkingUnixStream, class ForkingUnixDatagram>
+struct ForkingServerClasses
+    : ThreadingServerClasses<TCP, UDP, UnixStreamClass, UnixDatagramClass, ThreadingTCP,
+                             ThreadingUDP, ThreadingUnixStream, ThreadingUnixDatagram> {
+    using Forking = ::testing::Types<ForkingTCP, ForkingUDP, ForkingUnixStream, ForkingUnixDatagram>;
+    using ForkingStream = ::testing::Types<ForkingTCP, ForkingUnixStream>;
+    using ForkingDatagram = ::testing::Types<ForkingUDP, ForkingUnixDatagram>;
+};
+
 /// \brief Chapter 1's lists: TCPServer is its only class, so it is every
 /// list that has a TCP server in it; the suites over datagram or Unix
 /// servers start at chapter 2.
