@@ -59,7 +59,7 @@ pid_t wait_for_child(pid_t pid, int options) noexcept;
 ///   (\ref ch06-child).
 /// - The children that have exited are collected (collect_children()) on
 ///   every pass of serve_forever() (service_actions()) and when
-///   handle_request() times out (handle_timeout()); #timeout is 300 s, so
+///   handle_request() times out (handle_timeout()); BaseServer::timeout is 300 s, so
 ///   that a server driven by handle_request() collects them at least that
 ///   often.
 /// - At most #max_children children at once: with that many alive, the
@@ -141,7 +141,7 @@ public:
     }
     // [collect-children]
 
-    /// \brief After #timeout without a request: collect_children().
+    /// \brief After BaseServer::timeout without a request: collect_children().
     void handle_timeout() override { collect_children(); }
     /// \brief On every pass of serve_forever(): collect_children().
     void service_actions() override { collect_children(); }
