@@ -110,6 +110,14 @@ course_feature_suite(ThreadingServer         HEADER threading_mixin_suite.hpp FR
 course_feature_suite(ThreadingStreamServer   HEADER threading_mixin_suite.hpp FROM ch05 OVER ThreadingStream)
 course_feature_suite(ThreadingDatagramServer HEADER threading_mixin_suite.hpp FROM ch05 OVER ThreadingDatagram)
 
+# Chapter 6: a process per request. The handler runs in a child, so these
+# look from outside it (answers, pids, /proc, exit statuses); All and the
+# kinds' lists keep the eight classes whose handler runs in the test's
+# process.
+course_feature_suite(ForkingServer         HEADER forking_mixin_suite.hpp FROM ch06 OVER Forking)
+course_feature_suite(ForkingStreamServer   HEADER forking_mixin_suite.hpp FROM ch06 OVER ForkingStream)
+course_feature_suite(ForkingDatagramServer HEADER forking_mixin_suite.hpp FROM ch06 OVER ForkingDatagram)
+
 # course_chapter_tests(SOURCES ...): see above. The chapter is the folder's
 # name (tests/ch03 -> ch03).
 function(course_chapter_tests)
