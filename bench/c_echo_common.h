@@ -1,8 +1,10 @@
 /*
- * c_echo_common.h: what the two C yardsticks share (c_echo_server.c, one
- * client at a time; c_threaded_echo_server.c, a thread per client): their
- * command line, an IPv4 listening socket, the accept loop's one call and
- * the upper-case echo of one client. Each server keeps only its model.
+ * c_echo_common.h: what the three C yardsticks share (c_echo_server.c, one
+ * client at a time; c_threaded_echo_server.c, a thread per client;
+ * c_forking_echo_server.c, a process per client): their command line, a
+ * listening socket (IPv4, or Unix for the last two), the accept loop's one
+ * call and the upper-case echo of one client. Each server keeps only its
+ * model.
  *
  * Static functions in a header, not a library: each server stays one
  * compiler call, and what it runs is all in front of the reader.
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static void die(const char* what) {
@@ -101,6 +104,27 @@ static int open_inet_listener(const char* text) {
     char host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &address.sin_addr, host, sizeof host);
     printf("listening on %s:%u\n", host, (unsigned)ntohs(address.sin_port));
+    fflush(stdout);
+    return listener;
+}
+
+/* Binds and listens on ADDRESS, IPV4:PORT or a Unix socket's path when it
+ * holds a '/'; prints where. Inline: c_echo_server, IPv4 only, does not
+ * call it, and an unused static function would be a warning. */
+static inline int open_listener(const char* text) {
+    if (strchr(text, '/') == NULL) {
+        return open_inet_listener(text);
+    }
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    if (strlen(text) >= sizeof address.sun_path) {
+        fprintf(stderr, ECHO_PROGRAM ": path too long: %s\n", text);
+        exit(2);
+    }
+    strcpy(address.sun_path, text);
+    int listener = listen_on(AF_UNIX, (struct sockaddr*)&address, sizeof address);
+    printf("listening on %s\n", text);
     fflush(stdout);
     return listener;
 }

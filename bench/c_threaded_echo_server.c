@@ -20,7 +20,6 @@
 #define ECHO_PROGRAM "c_threaded_echo_server"
 #include <pthread.h>
 #include <stdint.h>
-#include <sys/un.h>
 
 #include "c_echo_common.h"
 
@@ -38,25 +37,6 @@ static void* serve(void* argument) {
     echo_upper(connection, buffer, sizeof buffer);
     close(connection);
     return NULL;
-}
-
-/* Binds and listens on ADDRESS; prints where. */
-static int open_listener(const char* text) {
-    if (strchr(text, '/') == NULL) {
-        return open_inet_listener(text);
-    }
-    struct sockaddr_un address;
-    memset(&address, 0, sizeof address);
-    address.sun_family = AF_UNIX;
-    if (strlen(text) >= sizeof address.sun_path) {
-        fprintf(stderr, ECHO_PROGRAM ": path too long: %s\n", text);
-        exit(2);
-    }
-    strcpy(address.sun_path, text);
-    int listener = listen_on(AF_UNIX, (struct sockaddr*)&address, sizeof address);
-    printf("listening on %s\n", text);
-    fflush(stdout);
-    return listener;
 }
 
 int main(int argc, char** argv) {

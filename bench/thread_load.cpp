@@ -53,6 +53,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -131,7 +132,9 @@ public:
     const std::string& name() const { return name_; }
     const Address& address() const { return address_; }
 
-    /// utime + stime of every thread of the process, ended ones included, in seconds.
+    /// utime + stime of every thread of the process, ended ones included,
+    /// plus cutime + cstime, the same of every child process it has
+    /// collected with wait (a forking server's requests), in seconds.
     double cpu_seconds() const {
         std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
         std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
@@ -142,17 +145,73 @@ public:
         }
         std::istringstream fields(text.substr(close + 2));
         std::string field;
-        // Fields 3 to 13 (state ... cmajflt), then utime (14) and stime (15).
+        // Fields 3 to 13 (state ... cmajflt), then utime (14), stime (15),
+        // cutime (16) and cstime (17).
         for (int i = 3; i <= 13; ++i) {
             fields >> field;
         }
         unsigned long long utime = 0;
         unsigned long long stime = 0;
-        fields >> utime >> stime;
-        return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+        long long cutime = 0;
+        long long cstime = 0;
+        fields >> utime >> stime >> cutime >> cstime;
+        return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK)) +
+               static_cast<double>(cutime + cstime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+
+    /// Waits until the server has collected every child process it made:
+    /// a child's CPU time reaches the parent's cutime and cstime only then.
+    /// A forking server collects its children on its own schedule (the
+    /// demo on each pass of its loop, at least every poll interval), so
+    /// the figures are read once there is none left, at most the limit
+    /// later; a server that keeps a zombie longer fails the run. There is
+    /// no event to wait on for another process's child: the processes are
+    /// looked at every 2 ms.
+    void wait_until_children_collected() const {
+        auto deadline = Clock::now() + std::chrono::seconds{limit_seconds};
+        while (has_children()) {
+            if (Clock::now() > deadline) {
+                throw std::runtime_error(name_ + " has not collected its children within " +
+                                         std::to_string(limit_seconds) + " s");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+        }
     }
 
 private:
+    // Whether the process has a child, ended or not: a process whose
+    // parent (field 4 of /proc/PID/stat) it is. Every process is looked
+    // at: /proc/PID/task/TID/children, the kernel's own list, is missing
+    // from kernels built without CONFIG_PROC_CHILDREN.
+    bool has_children() const {
+        if (kill(pid_, 0) != 0) {
+            throw std::runtime_error(name_ + " has ended");
+        }
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+            const std::string name = entry.path().filename().string();
+            if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+                continue;
+            }
+            std::ifstream stat(entry.path() / "stat");
+            std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+            auto close = text.rfind(')');
+            if (close == std::string::npos) {
+                continue;  // ended meanwhile
+            }
+            std::istringstream fields(text.substr(close + 2));
+            std::string state;
+            pid_t parent = 0;
+            if (fields >> state >> parent && parent == pid_) {
+                return true;
+            }
+        }
+        if (error) {
+            throw std::system_error(error, "/proc");
+        }
+        return false;
+    }
+
     // The contract's first line, waited for no longer than the limit.
     std::string read_line(int fd) {
         std::string line;
@@ -330,6 +389,9 @@ struct Run {
 };
 
 Run run_once(Load load, const ServerProcess& server, int clients, double seconds) {
+    // The last run's children all counted before this one's figures begin
+    // (and before this one's persistent clients make children of their own).
+    server.wait_until_children_collected();
     std::atomic<bool> go{false};
     std::atomic<bool> stop{false};
     std::atomic<int> ready{0};
@@ -367,6 +429,10 @@ Run run_once(Load load, const ServerProcess& server, int clients, double seconds
         thread.join();  // each client's calls are limited: this ends
     }
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // The clock has stopped; the requests' CPU is counted once their
+    // processes have been collected (the persistent ones end only now that
+    // their clients have closed).
+    server.wait_until_children_collected();
     run.cpu_seconds = server.cpu_seconds() - cpu_before;
     for (const auto& result : results) {
         if (!result.error.empty()) {
@@ -412,8 +478,27 @@ struct Figures {
 
 struct ServerSpec {
     std::string family;  // "tcp" or "unix"
-    std::string name;
+    std::string name;    // "NAME" or "GROUP/NAME"
     std::vector<std::string> command;
+
+    /// The part of the name before a '/': servers are compared with the
+    /// others of their group only ("" when there is no group).
+    std::string group() const {
+        auto slash = name.find('/');
+        return slash == std::string::npos ? std::string{} : name.substr(0, slash);
+    }
+};
+
+/// One load as the command line names it: a kind, and how many clients.
+struct LoadSpec {
+    Load load;
+    int clients;
+    bool counted;  // "connection:N": its count was given, and is part of its name
+
+    std::string name() const {
+        std::string kind = load == Load::connection ? "connection" : "persistent";
+        return counted ? kind + ":" + std::to_string(clients) : kind;
+    }
 };
 
 struct Options {
@@ -421,15 +506,46 @@ struct Options {
     std::size_t rounds = 20;
     double seconds = 0.5;
     std::string data;
-    std::vector<Load> loads{Load::connection, Load::persistent};
+    std::string load_text = "connection,persistent";
+    std::vector<LoadSpec> loads;
     bool each_run = false;
     std::vector<ServerSpec> servers;
 };
 
 constexpr std::string_view usage =
-    "usage: thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L] [--each-run]\n"
+    "usage: thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L[:N],...] [--each-run]\n"
     "                   [--data=FILE]\n"
-    "                   --tcp NAME=COMMAND ... [--unix NAME=COMMAND ...]\n";
+    "                   --tcp [GROUP/]NAME=COMMAND ... [--unix [GROUP/]NAME=COMMAND ...]\n";
+
+// "connection,persistent:1": the loads, each with --clients clients unless
+// it names its own count.
+std::vector<LoadSpec> parse_loads(const std::string& text, int clients) {
+    std::vector<LoadSpec> loads;
+    std::istringstream items{text};
+    for (std::string item; std::getline(items, item, ',');) {
+        auto colon = item.find(':');
+        std::string kind = item.substr(0, colon);
+        LoadSpec spec{Load::connection, clients, colon != std::string::npos};
+        if (kind == "persistent") {
+            spec.load = Load::persistent;
+        } else if (kind != "connection") {
+            throw std::invalid_argument("a load is connection or persistent, not " + item);
+        }
+        if (spec.counted) {
+            std::size_t end = 0;
+            std::string count = item.substr(colon + 1);
+            spec.clients = count.empty() ? 0 : std::stoi(count, &end);
+            if (end != count.size() || spec.clients < 1) {
+                throw std::invalid_argument("a load's clients are a positive number: " + item);
+            }
+        }
+        loads.push_back(spec);
+    }
+    if (loads.empty()) {
+        throw std::invalid_argument("--load names no load");
+    }
+    return loads;
+}
 
 Options parse(int argc, char** argv) {
     Options options;
@@ -452,6 +568,9 @@ Options parse(int argc, char** argv) {
                 throw std::invalid_argument("expected NAME=COMMAND, got \"" + std::string{spec} + "\"");
             }
             ServerSpec server{std::string{arg.substr(2)}, std::string{spec.substr(0, equals)}, {}};
+            if (server.name.find('/') != server.name.rfind('/') || server.name.ends_with('/')) {
+                throw std::invalid_argument("a server's name is NAME or GROUP/NAME, not " + server.name);
+            }
             std::istringstream words{std::string{spec.substr(equals + 1)}};
             for (std::string word; words >> word;) {
                 server.command.push_back(word);
@@ -471,13 +590,7 @@ Options parse(int argc, char** argv) {
         } else if (arg == "--each-run") {
             options.each_run = true;
         } else if (auto text = value("--load")) {
-            if (*text == "connection") {
-                options.loads = {Load::connection};
-            } else if (*text == "persistent") {
-                options.loads = {Load::persistent};
-            } else {
-                throw std::invalid_argument("--load is connection or persistent, not " + *text);
-            }
+            options.load_text = *text;
         } else {
             throw std::invalid_argument("unknown option " + std::string{arg});
         }
@@ -485,6 +598,7 @@ Options parse(int argc, char** argv) {
     if (options.clients < 1 || options.rounds < 1 || !(options.seconds > 0)) {
         throw std::invalid_argument("--clients, --rounds and --seconds must be positive");
     }
+    options.loads = parse_loads(options.load_text, options.clients);
     if (options.servers.empty()) {
         throw std::invalid_argument("no server given");
     }
@@ -515,13 +629,32 @@ private:
 
 struct Case {
     std::string family;
-    Load load;
+    LoadSpec load;
     std::vector<std::string> servers;          // in the order named
     std::map<std::string, Figures> figures;    // by server
 };
 
-const char* load_name(Load load) {
-    return load == Load::connection ? "connection" : "persistent";
+/// The groups of servers in the order their first member was named; each
+/// group's members, in their order.
+std::vector<std::pair<std::string, std::vector<std::string>>> groups_of(
+    const std::vector<std::string>& servers) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+    for (const std::string& server : servers) {
+        std::string group = ServerSpec{"", server, {}}.group();
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const auto& g) { return g.first == group; });
+        if (it == groups.end()) {
+            groups.emplace_back(group, std::vector<std::string>{});
+            it = std::prev(groups.end());
+        }
+        it->second.push_back(server);
+    }
+    return groups;
+}
+
+/// A server's name without its group.
+std::string member_name(const std::string& server) {
+    return server.substr(server.find('/') + 1);
 }
 
 /// The median over the rounds of figure / other figure; "-" when no round
@@ -546,45 +679,51 @@ void print_ratio(int width, PerRound figures, std::size_t rounds) {
 void print_table(const std::vector<Case>& cases, const Options& options) {
     // A column per server, as wide as "vs NAME" needs.
     auto width = [](const std::string& name) { return static_cast<int>(std::max<std::size_t>(12, name.size() + 5)); };
-    std::cout << "\nMedians over " << options.rounds << " rounds. CPU: the server's utime+stime per request.\n"
-              << "\"vs X\": this server's figure / X's, in the same round (the median of those).\n\n";
+    std::cout << "\nMedians over " << options.rounds
+              << " rounds. CPU: the server's utime+stime per request, its children's\n"
+                 "(cutime+cstime, a forking server's requests) included.\n"
+              << "\"vs X\": this server's figure / X's, in the same round (the median of those)";
+    bool grouped = groups_of(cases.front().servers).size() > 1;
+    std::cout << (grouped ? ",\nX of the same group (GROUP/NAME).\n\n" : ".\n\n");
     for (const Case& c : cases) {
-        std::cout << c.family << ", " << load_name(c.load) << ", " << options.clients
-                  << " clients\n";
+        std::cout << c.family << ", " << c.load.name() << ", " << c.load.clients
+                  << (c.load.clients == 1 ? " client\n" : " clients\n");
         int name_width = 10;
         for (const std::string& server : c.servers) {
             name_width = std::max(name_width, static_cast<int>(server.size()) + 2);
         }
-        std::cout << "  " << std::left << std::setw(name_width) << "server" << std::right << std::setw(10)
-                  << "req/s";
-        for (const std::string& other : c.servers) {
-            std::cout << std::setw(width(other)) << ("vs " + other);
-        }
-        std::cout << std::setw(14) << "CPU us/req";
-        for (const std::string& other : c.servers) {
-            std::cout << std::setw(width(other)) << ("vs " + other);
-        }
-        std::cout << '\n';
-        for (const std::string& server : c.servers) {
-            const Figures& mine = c.figures.at(server);
-            std::cout << "  " << std::left << std::setw(name_width) << server << std::right << std::fixed
-                      << std::setprecision(0) << std::setw(10) << mine.median_rate()
-                      << std::setprecision(2);
-            for (const std::string& other : c.servers) {
-                const Figures& theirs = c.figures.at(other);
-                print_ratio(width(other), [&](std::size_t r) {
-                    return std::pair{mine.rate(r), theirs.rate(r)};
-                }, mine.runs.size());
+        for (const auto& [group, members] : groups_of(c.servers)) {
+            std::cout << "  " << std::left << std::setw(name_width) << "server" << std::right
+                      << std::setw(10) << "req/s";
+            for (const std::string& other : members) {
+                std::cout << std::setw(width(member_name(other))) << ("vs " + member_name(other));
             }
-            std::cout << std::setprecision(1) << std::setw(14) << mine.median_cpu() * 1e6
-                      << std::setprecision(2);
-            for (const std::string& other : c.servers) {
-                const Figures& theirs = c.figures.at(other);
-                print_ratio(width(other), [&](std::size_t r) {
-                    return std::pair{mine.cpu(r), theirs.cpu(r)};
-                }, mine.runs.size());
+            std::cout << std::setw(14) << "CPU us/req";
+            for (const std::string& other : members) {
+                std::cout << std::setw(width(member_name(other))) << ("vs " + member_name(other));
             }
             std::cout << '\n';
+            for (const std::string& server : members) {
+                const Figures& mine = c.figures.at(server);
+                std::cout << "  " << std::left << std::setw(name_width) << server << std::right
+                          << std::fixed << std::setprecision(0) << std::setw(10)
+                          << mine.median_rate() << std::setprecision(2);
+                for (const std::string& other : members) {
+                    const Figures& theirs = c.figures.at(other);
+                    print_ratio(width(member_name(other)), [&](std::size_t r) {
+                        return std::pair{mine.rate(r), theirs.rate(r)};
+                    }, mine.runs.size());
+                }
+                std::cout << std::setprecision(1) << std::setw(14) << mine.median_cpu() * 1e6
+                          << std::setprecision(2);
+                for (const std::string& other : members) {
+                    const Figures& theirs = c.figures.at(other);
+                    print_ratio(width(member_name(other)), [&](std::size_t r) {
+                        return std::pair{mine.cpu(r), theirs.cpu(r)};
+                    }, mine.runs.size());
+                }
+                std::cout << '\n';
+            }
         }
         std::cout << '\n';
     }
@@ -599,37 +738,59 @@ void write_data(const std::vector<Case>& cases, const Options& options, int argc
     char when[32];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
     out << "# thread_load, " << when << ", nproc " << std::thread::hardware_concurrency() << ", "
-        << options.clients << " clients, " << options.rounds << " rounds of " << options.seconds
-        << " s\n# command:";
+        << options.clients << " clients unless the load says (load:clients), " << options.rounds
+        << " rounds of " << options.seconds << " s\n# command:";
     for (int i = 0; i < argc; ++i) {
         std::string_view arg = argv[i];
         bool quote = arg.find(' ') != std::string_view::npos;  // a server's command and its arguments
         out << ' ' << (quote ? "'" : "") << arg << (quote ? "'" : "");
     }
-    out << "\n# a line per family and load: each server's requests/s, then each one's\n"
-           "# CPU microseconds per request (utime+stime), medians over the rounds\n";
+    // Servers in groups (GROUP/NAME): a line per group, family and load,
+    // the members' names as columns (the first group's); the first column
+    // names the group. Without groups: a line per family and load.
+    auto groups = groups_of(cases.front().servers);
+    bool grouped = groups.size() > 1;
+    std::vector<std::string> columns;
+    for (const std::string& server : groups.front().second) {
+        columns.push_back(member_name(server));
+    }
+    out << "\n# a line per " << (grouped ? "group, " : "") << "family and load: each server's "
+        << "requests/s, then each one's\n# CPU microseconds per request (utime+stime+cutime+cstime),"
+           " medians over the rounds\n";
     // A header line of names, for gnuplot's columnheader().
-    out << "family load";
+    out << (grouped ? "group" : "family") << " load";
     for (const char* what : {"", "_cpu"}) {
-        for (const std::string& server : cases.front().servers) {
-            out << ' ' << server << what;
+        for (const std::string& column : columns) {
+            out << ' ' << column << what;
         }
     }
     out << '\n';
+    bool families = false;
     for (const Case& c : cases) {
-        out << (c.family == "tcp" ? "TCP" : "Unix") << ' ' << load_name(c.load);
-        // The columns are the first case's servers; one another case lacks is "?".
-        for (const std::string& server : cases.front().servers) {
-            auto it = c.figures.find(server);
-            out << ' ' << std::fixed << std::setprecision(0);
-            it == c.figures.end() ? out << '?' : out << it->second.median_rate();
+        families = families || c.family != cases.front().family;
+    }
+    for (const auto& [group, ignored] : groups) {
+        for (const Case& c : cases) {
+            std::string family = c.family == "tcp" ? "TCP" : "Unix";
+            out << (!grouped ? family : families ? group + "," + family : group) << ' '
+                << c.load.name();
+            // A column another group or case lacks is "?".
+            auto figures = [&](const std::string& column) -> const Figures* {
+                auto it = c.figures.find(grouped ? group + "/" + column : column);
+                return it == c.figures.end() ? nullptr : &it->second;
+            };
+            for (const std::string& column : columns) {
+                const Figures* f = figures(column);
+                out << ' ' << std::fixed << std::setprecision(0);
+                f == nullptr ? out << '?' : out << f->median_rate();
+            }
+            for (const std::string& column : columns) {
+                const Figures* f = figures(column);
+                out << ' ' << std::setprecision(2);
+                f == nullptr ? out << '?' : out << f->median_cpu() * 1e6;
+            }
+            out << '\n';
         }
-        for (const std::string& server : cases.front().servers) {
-            auto it = c.figures.find(server);
-            out << ' ' << std::setprecision(2);
-            it == c.figures.end() ? out << '?' : out << it->second.median_cpu() * 1e6;
-        }
-        out << '\n';
     }
 }
 
@@ -640,14 +801,17 @@ int main(int argc, char** argv) {
         if (std::string_view{argv[i]} == "--help" || std::string_view{argv[i]} == "-h") {
             std::cout << usage
                       << "Starts each COMMAND with --bind ADDRESS appended (an echo server that\n"
-                         "prints `listening on ADDRESS`), then times two loads against them in\n"
+                         "prints `listening on ADDRESS`), then times loads against them in\n"
                          "turns: a connection per request, and persistent connections.\n"
                          "  --clients=N   client threads at once (8)\n"
                          "  --rounds=N    how many times each server takes each load (20)\n"
                          "  --seconds=S   how long each of those runs lasts (0.5)\n"
-                         "  --load=L      only one load: connection or persistent\n"
+                         "  --load=L,...  the loads, in order (connection,persistent); each\n"
+                         "                connection or persistent, :N for N clients instead\n"
+                         "                of --clients (connection:1,connection:8,persistent:8)\n"
                          "  --each-run    print every run's figures, not a dot\n"
-                         "  --data=FILE   the figures for gnuplot too (bench/results/plot.gp)\n";
+                         "  --data=FILE   the figures for gnuplot too (bench/results/plot.gp)\n"
+                         "A server named GROUP/NAME is compared only with its group's others.\n";
             return 0;
         }
     }
@@ -663,18 +827,20 @@ int main(int argc, char** argv) {
         TemporaryFolder folder;
         std::vector<Case> cases;
         for (const char* family : {"tcp", "unix"}) {
-            for (Load load : options.loads) {
+            for (std::size_t l = 0; l < options.loads.size(); ++l) {
+                const LoadSpec& load = options.loads[l];
                 // Fresh server processes for each load: what one load leaves in a
                 // process (tens of thousands of threads started and ended) must
                 // not weigh on the next one's figures.
                 std::vector<std::unique_ptr<ServerProcess>> servers;
                 for (const ServerSpec& spec : options.servers) {
                     if (spec.family == family) {
-                        std::string bind =
-                            spec.family == "tcp"
-                                ? "127.0.0.1:0"
-                                : (folder.path() / (spec.name + "-" + load_name(load) + ".sock"))
-                                      .string();
+                        // A short name of its own (a group's '/' would be a folder).
+                        std::string bind = spec.family == "tcp"
+                                               ? "127.0.0.1:0"
+                                               : (folder.path() / ("s" + std::to_string(servers.size()) +
+                                                                   "-" + std::to_string(l) + ".sock"))
+                                                     .string();
                         servers.push_back(
                             std::make_unique<ServerProcess>(spec.name, spec.command, bind));
                     }
@@ -686,7 +852,8 @@ int main(int argc, char** argv) {
                 for (const auto& server : servers) {
                     c.servers.push_back(server->name());
                 }
-                std::cout << "thread_load: " << family << ", " << load_name(load) << ", "
+                std::cout << "thread_load: " << family << ", " << load.name() << ", "
+                          << load.clients << (load.clients == 1 ? " client, " : " clients, ")
                           << options.rounds << " rounds of " << servers.size() << " servers"
                           << std::flush;
                 for (std::size_t round = 0; round < options.rounds; ++round) {
@@ -698,7 +865,7 @@ int main(int argc, char** argv) {
                     // TIME_WAIT, threads still ending).
                     for (std::size_t i = 0; i < servers.size(); ++i) {
                         const auto& server = servers[(round + i) % servers.size()];
-                        Run run = run_once(load, *server, options.clients, options.seconds);
+                        Run run = run_once(load.load, *server, load.clients, options.seconds);
                         c.figures[server->name()].runs.push_back(run);
                         if (options.each_run) {
                             std::cout << "  " << server->name() << ' ' << std::fixed
