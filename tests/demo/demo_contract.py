@@ -86,12 +86,14 @@ class Kind:
     unix: bool       # a filesystem path rather than HOST:PORT
     datagram: bool   # UDP / Unix datagrams rather than a stream
     threading: bool  # a thread per request (chapter 5 on)
+    forking: bool    # a process per request (chapter 6 on)
 
     @staticmethod
     def of(class_name):
         return Kind(unix="Unix" in class_name,
                     datagram="UDP" in class_name or "Datagram" in class_name,
-                    threading=class_name.startswith("Threading"))
+                    threading=class_name.startswith("Threading"),
+                    forking=class_name.startswith("Forking"))
 
     @property
     def socket_type(self):
@@ -237,6 +239,34 @@ class DemoServer:
         self.process.stderr.close()
 
 
+def children_of(pid):
+    """The pids whose parent is pid, zombies included (from /proc)."""
+    children = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue  # gone while we looked
+        if int(fields[1]) == pid:
+            children.append(int(name))
+    return children
+
+
+def wait_for_children(server, count):
+    """Waits until the server has count children (zombies count: a child
+    not yet collected is still one). Nothing announces a fork or a
+    collection to a third process, so this looks at a short interval."""
+    deadline = time.monotonic() + IO_TIMEOUT
+    while len(found := children_of(server.process.pid)) != count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server has {len(found)} children, not {count}")
+        time.sleep(0.002)
+    return found
+
+
 def signal_pending(pid, signo):
     """Whether signo waits, undelivered, in the process's shared queue."""
     with open(f"/proc/{pid}/status") as status:
@@ -341,6 +371,11 @@ class CommandLineTests(unittest.TestCase):
 
     def test_unknown_option_is_a_usage_error(self):
         self.assert_usage_error("--frobnicate")
+
+    def test_max_children_wants_a_whole_number_from_1(self):
+        for value in ("0", "-1", "2.5", "many"):
+            with self.subTest(value=value):
+                self.assert_usage_error("--max-children", value, "--bind", "127.0.0.1:0")
 
     def test_unknown_class_is_a_usage_error(self):
         self.assert_usage_error("--class", "NoSuchServer", "--bind", "127.0.0.1:0")
@@ -969,10 +1004,11 @@ class UnixDatagramClassTests(ClassTestBase):
             self.assertEqual(sock.recv(65536), b"BOUND %d\n" % number)
 
 
-class ThreadingStreamClassTests(ClassTestBase):
-    """"The Threading classes" and "Stopping it" for ThreadingTCPServer and
-    ThreadingUnixStreamServer: each client on a thread of its own, and a
-    shutdown that waits for every client still connected."""
+class ConcurrentStreamClassTests(ClassTestBase):
+    """What the Threading and the Forking stream classes share: a client
+    that keeps its connection does not delay anyone, and SIGTERM waits
+    for every client still connected ("The Threading classes", "The
+    Forking classes", "Stopping it")."""
 
     def connected_clients(self, server, count):
         """count clients, each with one line answered: all of them in flight."""
@@ -1015,21 +1051,6 @@ class ThreadingStreamClassTests(ClassTestBase):
         silent.shutdown(socket.SHUT_WR)
         self.assertEqual(recv_to_eof(silent), b"")
 
-    def test_100_clients_connected_at_once_are_served_side_by_side(self):
-        # Every client gets its answer while all hundred stay connected:
-        # served one at a time, the second would wait for the first to close.
-        server = self.start()
-        burst = StreamClassTests.connect_at_once(self, server, 100)
-        for number, sock in enumerate(burst):
-            sock.sendall(b"client %d\n" % number)
-        for number, sock in enumerate(burst):
-            self.assertEqual(recv_exactly(sock, 8 + len(str(number))), b"CLIENT %d\n" % number)
-        for sock in burst:
-            sock.shutdown(socket.SHUT_WR)
-        for number, sock in enumerate(burst):
-            self.assertEqual(recv_to_eof(sock), b"", f"client {number}")
-        self.assertIsNone(server.process.poll(), "the server keeps running")
-
     def test_sigterm_serves_every_connected_client_to_its_end_then_exits_0(self):
         server = self.start()
         socks = self.connected_clients(server, 3)
@@ -1045,12 +1066,33 @@ class ThreadingStreamClassTests(ClassTestBase):
             sock.shutdown(socket.SHUT_WR)
             self.assertEqual(recv_to_eof(sock), b"")
         self.assertIsNone(server.process.poll(),
-                          "the program exited while a request thread still runs")
+                          "the program exited while a request was still being served")
         socks[-1].sendall(b"last\n")
         self.assertEqual(recv_exactly(socks[-1], 5), b"LAST\n")
         socks[-1].shutdown(socket.SHUT_WR)
         self.assertEqual(recv_to_eof(socks[-1]), b"")
         self.assert_clean_exit(server, signal.SIGTERM)
+
+
+class ThreadingStreamClassTests(ConcurrentStreamClassTests):
+    """"The Threading classes" and "Stopping it" for ThreadingTCPServer and
+    ThreadingUnixStreamServer: each client on a thread of its own, and a
+    shutdown that waits for every client still connected."""
+
+    def test_100_clients_connected_at_once_are_served_side_by_side(self):
+        # Every client gets its answer while all hundred stay connected:
+        # served one at a time, the second would wait for the first to close.
+        server = self.start()
+        burst = StreamClassTests.connect_at_once(self, server, 100)
+        for number, sock in enumerate(burst):
+            sock.sendall(b"client %d\n" % number)
+        for number, sock in enumerate(burst):
+            self.assertEqual(recv_exactly(sock, 8 + len(str(number))), b"CLIENT %d\n" % number)
+        for sock in burst:
+            sock.shutdown(socket.SHUT_WR)
+        for number, sock in enumerate(burst):
+            self.assertEqual(recv_to_eof(sock), b"", f"client {number}")
+        self.assertIsNone(server.process.poll(), "the server keeps running")
 
     def test_a_second_sigterm_while_clients_are_in_flight_exits_1_with_a_line(self):
         server = self.start()
@@ -1067,10 +1109,9 @@ class ThreadingStreamClassTests(ClassTestBase):
             self.assertEqual(recv_to_eof(sock), b"", "the connection ends with the program")
 
 
-class ThreadingDatagramClassTests(ClassTestBase):
-    """"The Threading classes" for ThreadingUDPServer and
-    ThreadingUnixDatagramServer: a thread per datagram, and a shutdown that
-    answers what was received."""
+class ConcurrentDatagramClassTests(ClassTestBase):
+    """What the Threading and the Forking datagram classes share: a
+    hundred clients at once are all answered, and SIGTERM exits 0."""
 
     def test_100_clients_at_once_are_all_answered(self):
         server = self.start()
@@ -1090,6 +1131,99 @@ class ThreadingDatagramClassTests(ClassTestBase):
         self.assert_clean_exit(server, signal.SIGTERM)
 
 
+class ThreadingDatagramClassTests(ConcurrentDatagramClassTests):
+    """"The Threading classes" for ThreadingUDPServer and
+    ThreadingUnixDatagramServer: a thread per datagram, and a shutdown that
+    answers what was received."""
+
+
+class ForkingStreamClassTests(ConcurrentStreamClassTests):
+    """"The Forking classes" for ForkingTCPServer and ForkingUnixStreamServer:
+    each client in a process of its own (seen in /proc), no child left
+    uncollected, --max-children, and a child that SIGTERM ends like any
+    program."""
+
+    def test_each_client_is_served_by_a_process_of_its_own(self):
+        server = self.start()
+        socks = self.connected_clients(server, 3)
+        children = wait_for_children(server, 3)
+        self.assertNotIn(server.process.pid, children)
+        for sock in socks:
+            sock.shutdown(socket.SHUT_WR)
+            self.assertEqual(recv_to_eof(sock), b"")
+        # Collected within about a poll interval of their ends: no zombie stays.
+        wait_for_children(server, 0)
+
+    def test_max_children_holds_the_next_client_until_one_leaves(self):
+        server = self.start(None, "--max-children", "2")
+        socks = self.connected_clients(server, 2)
+        waiting = self.client(server)
+        waiting.sendall(b"third\n")
+        # Not a measure of speed: a server that ignores the limit answers at
+        # once; one that keeps it cannot answer before a client leaves.
+        readable, _, _ = select.select([waiting], [], [], 0.3)
+        self.assertEqual(readable, [], "a third client was served while two children lived")
+        self.assertEqual(len(children_of(server.process.pid)), 2)
+
+        socks[0].shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_to_eof(socks[0]), b"")
+        self.assertEqual(recv_exactly(waiting, 6), b"THIRD\n")
+        for sock in (socks[1], waiting):
+            sock.shutdown(socket.SHUT_WR)
+            self.assertEqual(recv_to_eof(sock), b"")
+
+    def test_sigterm_ends_a_child_and_the_server_goes_on(self):
+        # A child starts with the signals of a plain program: SIGTERM, which
+        # the server itself turns into a shutdown, ends it.
+        server = self.start()
+        sock, = self.connected_clients(server, 1)
+        child, = wait_for_children(server, 1)
+        os.kill(child, signal.SIGTERM)
+        try:
+            self.assertEqual(recv_to_eof(sock), b"", "the child's connection ends with it")
+        except ConnectionResetError:
+            pass  # ended with a reset: the child had unread data, or none
+        wait_for_children(server, 0)
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+        self.assertEqual(self.exchange(server, b"next\n"), b"NEXT\n")
+        server.send_signal(signal.SIGTERM)
+        self.assert_clean_exit(server, signal.SIGTERM)
+
+    def test_a_second_sigterm_while_clients_are_in_flight_exits_1_with_a_line(self):
+        server = self.start()
+        self.connected_clients(server, 2)
+        server.send_signal(signal.SIGTERM)
+        self.wait_until_refused(server)  # the first one was taken: the wait is under way
+        server.send_signal(signal.SIGTERM)
+
+        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
+        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
+        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
+                             + server.stderr_text())
+
+
+class ForkingDatagramClassTests(ConcurrentDatagramClassTests):
+    """"The Forking classes" for ForkingUDPServer and
+    ForkingUnixDatagramServer: a process per datagram, collected, and
+    --max-children."""
+
+    def test_with_max_children_1_every_datagram_is_answered_in_turn(self):
+        server = self.start(None, "--max-children", "1")
+        socks = [self.client(server) for _ in range(20)]
+        for number, sock in enumerate(socks):
+            sock.send(b"client %d\n" % number)
+        for number, sock in enumerate(socks):
+            self.assertEqual(sock.recv(65536), b"CLIENT %d\n" % number)
+
+    def test_children_are_collected(self):
+        server = self.start()
+        for number in range(5):
+            self.assertEqual(self.exchange(server, b"datagram %d" % number),
+                             b"DATAGRAM %d" % number)
+        wait_for_children(server, 0)
+        self.assertIsNone(server.process.poll(), "the server keeps running")
+
+
 def mixins_for(kind):
     """The test mixins that apply to a class of this kind."""
     mixins = [EveryClassTests]
@@ -1099,6 +1233,8 @@ def mixins_for(kind):
         mixins.append(UnixDatagramClassTests if kind.unix else InetDatagramClassTests)
     if kind.threading:
         mixins.append(ThreadingDatagramClassTests if kind.datagram else ThreadingStreamClassTests)
+    if kind.forking:
+        mixins.append(ForkingDatagramClassTests if kind.datagram else ForkingStreamClassTests)
     return mixins
 
 
