@@ -169,10 +169,12 @@ public:
 
     /// \brief Closes the server, then waits for every child if
     /// #block_on_close is true (and collects those that have exited if not).
+    // [server-close]
     void server_close() override {
         Server::server_close();
         collect_children(block_on_close);
     }
+    // [server-close]
 
 private:
     // A datagram request answers through the server's own socket.
