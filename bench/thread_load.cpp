@@ -2,35 +2,46 @@
 /// \brief `thread_load`: many clients at once against servers that serve
 /// them side by side, taken in turns, with the servers' CPU time.
 ///
-/// Usage: `thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L] [--each-run] [--data=FILE]
-/// --tcp NAME=COMMAND ... [--unix NAME=COMMAND ...]`
+/// Usage: `thread_load [--clients=N] [--rounds=N] [--seconds=S] [--load=L[:N],...] [--each-run]
+/// [--data=FILE] --tcp [GROUP/]NAME=COMMAND ... [--unix [GROUP/]NAME=COMMAND ...]`
 ///
 /// Each COMMAND (a program and its arguments, split at spaces) is started
 /// anew for each load with `--bind 127.0.0.1:0` (`--tcp`) or `--bind
-/// DIR/NAME-LOAD.sock` (`--unix`, DIR a fresh temporary folder) appended, and must print
-/// `listening on ADDRESS` once it is ready, as the demos do. Two loads, each
-/// with `--clients` client threads (8) that go as fast as the answers come:
+/// DIR/FILE.sock` (`--unix`, DIR a fresh temporary folder) appended, and must print
+/// `listening on ADDRESS` once it is ready, as the demos do. Two kinds of
+/// load, each with `--clients` client threads (8) that go as fast as the
+/// answers come:
 /// - `connection`: connect, send a line, half-close, read the answer to
-///   the end, close. A thread started and ended per request: what the
-///   thread-per-request model costs.
+///   the end, close. A thread (or a process) started and ended per
+///   request: what the thread-per-request and process-per-request models cost.
 /// - `persistent`: a connection per client, opened before the clock
 ///   starts, and one line and its answer after another over it.
 ///
-/// `--load=connection` or `--load=persistent` runs only that one.
+/// `--load` names the loads to run, in order (`connection,persistent` by
+/// default); `connection:1` is that load with one client instead of
+/// `--clients` (chapter 6 runs `connection:1,connection:8,persistent:8`).
 ///
 /// Each load runs `--rounds` times (20), every server once per round for
 /// `--seconds` (0.5), in turns (A B C, B C A, C A B...), so that a change
 /// in the machine's load hits every server alike. The table gives per server the
 /// median over the rounds of its requests per second and of its CPU time
-/// per request (utime + stime of its whole process, every thread, read
-/// from /proc/PID/stat before and after each run), and the ratio of each
-/// to every other server's in the same round (the median of the rounds'
-/// ratios). `./course bench ch05` runs it with the hand-written C server
-/// first, chapter 5's demo, and CPython.
+/// per request, and the ratio of each to every other server's in the same
+/// round (the median of the rounds' ratios). A server's CPU time is read
+/// from /proc/PID/stat before and after each run: utime + stime of its
+/// whole process, every thread, and cutime + cstime, its children's, which
+/// the kernel adds there when the server collects them with wait (a
+/// forking server's requests); so each run's figures are read once the
+/// server has no child left. `./course bench ch05` runs it with the
+/// hand-written C server first, chapter 5's demo, and CPython; `./course
+/// bench ch06` the same for chapter 6's Forking servers.
+///
+/// Servers named GROUP/NAME are compared only with the others of their
+/// group: `./course bench` (every model side by side) runs TCPServer/c,
+/// TCPServer/ch06, TCPServer/cpython, ThreadingTCPServer/c, and so on.
 ///
 /// `--data=FILE` writes the medians for gnuplot too: a line per family
-/// and load, the requests per second of every server, then their CPU
-/// microseconds per request (bench/results/plot.gp draws it).
+/// (or group) and load, the requests per second of every server, then their CPU
+/// microseconds per request (bench/results/plot.gp and loads.gp draw it).
 
 #include <fcntl.h>
 #include <poll.h>
@@ -87,6 +98,27 @@ constexpr int limit_seconds = 10;
     throw std::system_error(errno, std::generic_category(), what);
 }
 
+/// The text of a /proc file, or nothing when it cannot be read: the
+/// process it describes may end between the listing and the read (and
+/// std::ifstream throws, reading a file whose process has gone).
+std::optional<std::string> read_proc_file(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    std::string text;
+    char buffer[1024];
+    ssize_t n = 0;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    if (n < 0) {
+        return std::nullopt;
+    }
+    return text;
+}
+
 /// A server program running as a child process, stopped with SIGTERM (then
 /// SIGKILL if it does not end within the limit) when this object goes away.
 class ServerProcess {
@@ -136,8 +168,7 @@ public:
     /// plus cutime + cstime, the same of every child process it has
     /// collected with wait (a forking server's requests), in seconds.
     double cpu_seconds() const {
-        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        std::string text = read_proc_file("/proc/" + std::to_string(pid_) + "/stat").value_or("");
         // After the command's name, which is in parentheses and may hold spaces.
         auto close = text.rfind(')');
         if (close == std::string::npos) {
@@ -188,13 +219,15 @@ private:
             throw std::runtime_error(name_ + " has ended");
         }
         std::error_code error;
-        for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+        // increment(error), not ++: nothing here may throw for a process that ends meanwhile.
+        for (std::filesystem::directory_iterator it("/proc", error), end; !error && it != end;
+             it.increment(error)) {
+            const auto& entry = *it;
             const std::string name = entry.path().filename().string();
             if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
                 continue;
             }
-            std::ifstream stat(entry.path() / "stat");
-            std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+            std::string text = read_proc_file(entry.path() / "stat").value_or("");
             auto close = text.rfind(')');
             if (close == std::string::npos) {
                 continue;  // ended meanwhile
