@@ -679,15 +679,22 @@ TYPED_TEST_P(ForkingServer, SystemExitEndsTheChildWithStatusOneQuietly) {
 
 TYPED_TEST_P(ForkingServer, TheParentsDescriptorsAreFlatAfterTwoHundredRequests) {
     // The parent closes its copy of each connection; a datagram request
-    // has only the server's socket, which stays.
-    auto server = this->make_watched(handler_factory<UpperEcho, TypeParam>());
+    // has only the server's socket, which stays. A client may have its
+    // answer before the parent has closed its copy; once the child is
+    // collected, the loop is past that request: each count waits for it.
+    auto server = this->make_watched();
     ServerThread serving{*server, common::Seconds{0.1}};
-    ASSERT_TRUE(this->answers(server->server_address, "first\n"));
+    const Answer first = this->ask(server->server_address, "first\n");
+    ASSERT_EQ(first.text, "FIRST\n");
+    ASSERT_TRUE(wait_until_collected(first.pid));
     const std::size_t before = open_fd_count();
+    pid_t last = 0;
     for (int i = 0; i < 200; ++i) {
-        ASSERT_TRUE(this->answers(server->server_address, "request " + std::to_string(i) + "\n"))
-            << "request " << i;
+        const Answer answer = this->ask(server->server_address, "request " + std::to_string(i) + "\n");
+        ASSERT_EQ(answer.text, "REQUEST " + std::to_string(i) + "\n");
+        last = answer.pid;
     }
+    ASSERT_TRUE(wait_until_collected(last));
     EXPECT_EQ(open_fd_count(), before);
 }
 
