@@ -206,12 +206,12 @@ TEST(ForkPerRequest, EachRequestIsServedByAProcessOfItsOwn) {
         Caller first{server.server_address};
         Caller second{server.server_address, common::Seconds{3.0}};
         pid_t one = served_by(first);
-        pid_t two = served_by(second);
-        EXPECT_NE(two, 0) << "that was a second client, while the first was still connected. "
-                          << fork_it;
         EXPECT_NE(one, test_pid)
             << "the request was served by the server's own process (pid " << test_pid
             << "), not by a child. " << fork_it;
+        pid_t two = served_by(second);
+        EXPECT_NE(two, 0) << "that was a second client, while the first was still connected. "
+                          << fork_it;
         EXPECT_NE(one, two) << "two clients connected at the same time were served by the same "
                                "process "
                             << one << ": each request needs a child of its own";
