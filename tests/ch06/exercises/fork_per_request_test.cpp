@@ -204,7 +204,7 @@ TEST(ForkPerRequest, EachRequestIsServedByAProcessOfItsOwn) {
     std::set<pid_t> pids;
     {
         Caller first{server.server_address};
-        Caller second{server.server_address, common::Seconds{3.0}};
+        Caller second{server.server_address, common::Seconds{5.0}};
         pid_t one = served_by(first);
         EXPECT_NE(one, test_pid)
             << "the request was served by the server's own process (pid " << test_pid
@@ -236,7 +236,7 @@ TEST(ForkPerRequest, ASilentClientDoesNotHoldUpAnother) {
     Caller silent{server.server_address};
     silent.send("first\n");
     ASSERT_EQ(silent.recv_line(), "first\n") << "the server should answer its first client";
-    Caller other{server.server_address, common::Seconds{3.0}};
+    Caller other{server.server_address, common::Seconds{5.0}};
     try {
         other.send("hello\n");
         EXPECT_EQ(other.recv_line(), "hello\n");
@@ -257,9 +257,9 @@ TEST(ForkPerRequest, TheParentClosesItsCopyWithoutCuttingTheConversation) {
         Caller client{server.server_address};
         client.send("hello\n");
         ASSERT_EQ(client.recv_line(), "hello\n");
-        auto returned = server.log.wait_for_event("process_request returned", common::Seconds{3.0});
+        auto returned = server.log.wait_for_event("process_request returned", common::Seconds{5.0});
         ASSERT_TRUE(returned.has_value())
-            << "process_request() had not returned 3 s after the client's first answer, while "
+            << "process_request() had not returned 5 s after the client's first answer, while "
                "the client stays connected: "
             << fork_it << "\n" << EventPipe::describe(server.log.now());
         // The parent is done with the request; the child must still talk.
@@ -332,7 +332,7 @@ TEST(ForkPerRequest, WhateverIsThrownTheChildEndsItself) {
     test::children::ServingLoop serving{server, server.log};
     std::vector<pid_t> pids;
     for (const char* line : {"exit\n", "fail twice\n"}) {
-        Caller client{server.server_address, common::Seconds{3.0}};
+        Caller client{server.server_address, common::Seconds{5.0}};
         pids.push_back(served_by(client));
         try {
             client.send(line);
@@ -343,7 +343,7 @@ TEST(ForkPerRequest, WhateverIsThrownTheChildEndsItself) {
         }
     }
     try {
-        Caller next{server.server_address, common::Seconds{3.0}};
+        Caller next{server.server_address, common::Seconds{5.0}};
         next.send("and now?\n");
         EXPECT_EQ(next.recv_line(), "and now?\n");
     } catch (const std::exception& error) {
