@@ -11,6 +11,7 @@
 /// ended" waits on a pidfd, neither of which collects.
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -147,6 +148,22 @@ inline bool wait_until_collected(pid_t pid, common::Seconds limit = default_time
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return true;
+}
+
+/// \brief Waits (at most \p limit in all) until none of \p pids is a
+/// child of this process any more.
+/// \return those still there when the time ran out (none: all collected)
+inline std::vector<pid_t> wait_until_all_collected(const std::vector<pid_t>& pids,
+                                                   common::Seconds limit = default_timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::vector<pid_t> left = pids;
+    while (true) {
+        std::erase_if(left, [](pid_t pid) { return !is_child_of_this_process(pid); });
+        if (left.empty() || std::chrono::steady_clock::now() > deadline) {
+            return left;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 /// \brief Ends and collects every child of this process still there: the
