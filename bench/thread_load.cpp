@@ -802,7 +802,8 @@ void write_data(const std::vector<Case>& cases, const Options& options, int argc
     for (const Case& c : cases) {
         families = families || c.family != cases.front().family;
     }
-    for (const auto& [group, ignored] : groups) {
+    for (const auto& entry : groups) {
+        const std::string& group = entry.first;  // a lambda below uses it: no structured binding
         for (const Case& c : cases) {
             std::string family = c.family == "tcp" ? "TCP" : "Unix";
             out << (!grouped ? family : families ? group + "," + family : group) << ' '
