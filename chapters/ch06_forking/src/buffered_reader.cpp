@@ -1,6 +1,7 @@
 #include "ch06/buffered_reader.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -15,18 +16,30 @@ constexpr std::size_t direct_read = 256 * 1024;
 
 }  // namespace
 
+// The buffer is allocated, not filled: in a child made by fork(), every
+// page written is a page fault (copy-on-write), and zeroing 64 KiB that a
+// short request never reaches would cost sixteen of them (Part 6).
+// [buffer-not-zeroed]
 BufferedReader::BufferedReader(RawIOBase& raw, std::size_t buffer_size)
     : raw_(&raw),
-      buffer_(std::max<std::size_t>(buffer_size, 1), '\0'),
+      capacity_(std::max<std::size_t>(buffer_size, 1)),
+      buffer_(std::make_unique_for_overwrite<char[]>(capacity_)),
       unbuffered_(buffer_size == 0),
       closed_(false) {}
+// [buffer-not-zeroed]
 
 BufferedReader::BufferedReader(std::string bytes)
-    : buffer_(std::move(bytes)), end_(buffer_.size()), closed_(false) {}
+    : capacity_(bytes.size()),
+      buffer_(std::make_unique_for_overwrite<char[]>(capacity_)),
+      end_(capacity_),
+      closed_(false) {
+    std::copy(bytes.begin(), bytes.end(), buffer_.get());
+}
 
 // A moved-from reader is closed, not a view of a buffer it no longer has.
 BufferedReader::BufferedReader(BufferedReader&& other) noexcept
     : raw_(std::exchange(other.raw_, nullptr)),
+      capacity_(std::exchange(other.capacity_, 0)),
       buffer_(std::move(other.buffer_)),
       start_(std::exchange(other.start_, 0)),
       end_(std::exchange(other.end_, 0)),
@@ -36,8 +49,8 @@ BufferedReader::BufferedReader(BufferedReader&& other) noexcept
 BufferedReader& BufferedReader::operator=(BufferedReader&& other) noexcept {
     if (this != &other) {
         raw_ = std::exchange(other.raw_, nullptr);
+        capacity_ = std::exchange(other.capacity_, 0);
         buffer_ = std::move(other.buffer_);
-        other.buffer_.clear();
         start_ = std::exchange(other.start_, 0);
         end_ = std::exchange(other.end_, 0);
         unbuffered_ = other.unbuffered_;
@@ -62,8 +75,8 @@ bool BufferedReader::fill() {
     }
     // Unbuffered, ask for one byte: whatever came past the line's end would
     // have to be kept somewhere, and that would be a buffer.
-    std::size_t wanted = unbuffered_ ? 1 : buffer_.size();
-    end_ = read_raw({buffer_.data(), wanted});
+    std::size_t wanted = unbuffered_ ? 1 : capacity_;
+    end_ = read_raw({buffer_.get(), wanted});
     return end_ > 0;
 }
 // [fill]
@@ -81,7 +94,7 @@ std::size_t BufferedReader::read_raw(std::span<char> into) {
 // Moves up to `count` buffered bytes to the end of `into`.
 std::size_t BufferedReader::take(std::string& into, std::size_t count) {
     count = std::min(count, end_ - start_);
-    into.append(buffer_.data() + start_, count);
+    into.append(buffer_.get() + start_, count);
     start_ += count;
     return count;
 }
@@ -126,7 +139,7 @@ std::string BufferedReader::read(std::size_t size) {
     while (bytes.size() < size) {
         if (start_ == end_) {
             std::size_t missing = size - bytes.size();
-            if (raw_ != nullptr && missing >= buffer_.size()) {
+            if (raw_ != nullptr && missing >= capacity_) {
                 // Copying through the buffer would gain nothing.
                 std::size_t old_size = bytes.size();
                 bytes.resize(old_size + std::min(missing, direct_read));
@@ -172,12 +185,13 @@ std::string BufferedReader::read() {
 }
 
 std::string_view BufferedReader::buffered() const noexcept {
-    return {buffer_.data() + start_, end_ - start_};
+    return {buffer_.get() + start_, end_ - start_};
 }
 
 void BufferedReader::close() noexcept {
     closed_ = true;
-    buffer_ = {};
+    buffer_.reset();
+    capacity_ = 0;
     start_ = end_ = 0;
 }
 

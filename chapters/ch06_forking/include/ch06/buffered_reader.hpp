@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -180,7 +181,8 @@ private:
     std::size_t take(std::string& into, std::size_t count);
 
     RawIOBase* raw_ = nullptr;  // nullptr: the bytes were given whole (BytesIO)
-    std::string buffer_;
+    std::size_t capacity_ = 0;
+    std::unique_ptr<char[]> buffer_;  // capacity_ bytes, written only where data arrives
     std::size_t start_ = 0;  // the bytes in [start_, end_) are read but not yet returned
     std::size_t end_ = 0;
     bool unbuffered_ = false;
