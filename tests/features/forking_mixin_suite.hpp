@@ -355,16 +355,6 @@ private:
 template <class Server>
 class ForkingTest : public ServerTest<Server> {
 protected:
-    void SetUp() override {
-#if defined(__SANITIZE_THREAD__)
-        GTEST_SKIP() << "ThreadSanitizer does not follow fork()";
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-        GTEST_SKIP() << "ThreadSanitizer does not follow fork()";
-#endif
-#endif
-    }
-
     // What a test has not collected (a server stopped before its last
     // pass, a test that failed half-way) is ended here: a child of this
     // program must not outlive its test.

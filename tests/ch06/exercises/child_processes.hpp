@@ -46,26 +46,6 @@
 
 namespace sockserv::test::children {
 
-/// \brief Skips every test of the program when it is built with
-/// ThreadSanitizer (the clang build of `./course test`), which does not
-/// follow a process across fork(); the plain and ASan builds run them.
-class NoForkUnderThreadSanitizer : public testing::Environment {
-public:
-    void SetUp() override {
-#if defined(__SANITIZE_THREAD__)
-        GTEST_SKIP() << "ThreadSanitizer does not follow fork()";
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-        GTEST_SKIP() << "ThreadSanitizer does not follow fork()";
-#endif
-#endif
-    }
-};
-
-/// \brief Registered before main() runs (GoogleTest owns it from then on).
-inline testing::Environment* const no_fork_under_tsan =
-    testing::AddGlobalTestEnvironment(new NoForkUnderThreadSanitizer);
-
 /// \brief The test program's own pid, taken before main() runs.
 inline const pid_t test_pid = ::getpid();
 
