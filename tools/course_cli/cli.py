@@ -46,7 +46,8 @@ def help_text():
                              saved under .course/backup/ first
   ./course diff chNN chMM    what changed from one chapter to another: the lesson
   ./course docs              build the docs site and print where to open it
-  ./course bench [chNN]      time the demos (all, or one chapter's) against a C server
+  ./course bench [chNN]      every server model beside its C counterpart and CPython;
+                             with chNN, that chapter's own benchmarks
   ./course fuzz [SECONDS]    fuzz the buffered reader (chapter 4 on) with libFuzzer for
                              SECONDS (300 unless told); ./course test runs it for 30
   ./course list              the chapters and exercises (difficulty, points), with your progress
