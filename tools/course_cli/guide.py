@@ -104,7 +104,7 @@ def _escape(text):
 
 
 def _dot(parts_list):
-    lines = ["\\dot", "digraph parts {", "  rankdir=LR;",
+    lines = ["\\dot", "digraph parts {", "  rankdir=TB;",
              '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=10];']
     for part in parts_list:
         label = f"Part {part.chapter.number}\\n{part.chapter.title}".replace('"', "'")
