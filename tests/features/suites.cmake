@@ -10,7 +10,7 @@
 # glue (chapter.hpp: its classes, as test::ChapterServers) and the tests of
 # what is new in it.
 #
-# course_feature_suite(<Suite> HEADER <file> FROM <chNN> [UNTIL <chNN>] OVER <list>)
+# course_feature_suite(<Suite> HEADER <file> FROM <chNN> [UNTIL <chNN>] OVER <list> [AS <name>])
 #   <Suite>  the TYPED_TEST_SUITE_P's name; ctest shows chNN.<Suite>.<Test><class>
 #   HEADER   its header, in tests/features/
 #   FROM     the chapter that introduced the feature
@@ -19,11 +19,16 @@
 #   OVER     which of the chapter's lists of classes it runs on (the lists of
 #            test::ServerClasses: All, Synchronous, Tcp, Stream, Datagram,
 #            Inet, Unix; from chapter 5 on also Threading, ThreadingStream,
-#            ThreadingDatagram). From chapter 5 on, All and each kind's
+#            ThreadingDatagram; from chapter 6 on Forking and its kinds,
+#            ForkingTcp, ForkingStream...). From chapter 5 on, All and each kind's
 #            list hold the Threading classes too, whose handler runs on a
 #            thread of its own: a suite takes Synchronous when what it
 #            checks holds only where the handler has finished when
 #            handle_request() returns, and says why.
+#   AS       the instantiation's name (default: the suite's own), for a
+#            suite registered a second time over another list: the Forking
+#            classes get the earlier suites that look only from the
+#            client's side that way (see the end of this file).
 #
 # course_chapter_tests(SOURCES <own tests>...), called by tests/chNN/CMakeLists.txt:
 #   the chapter's one test program, chNN_tests (and its sanitizer twin): its
@@ -35,7 +40,7 @@
 set_property(GLOBAL PROPERTY COURSE_FEATURE_SUITES "")
 
 function(course_feature_suite suite)
-  cmake_parse_arguments(ARG "" "HEADER;FROM;UNTIL;OVER" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "HEADER;FROM;UNTIL;OVER;AS" "" ${ARGN})
   if(NOT ARG_HEADER OR NOT ARG_FROM OR NOT ARG_OVER)
     message(FATAL_ERROR "course_feature_suite(${suite}): HEADER, FROM and OVER are all needed")
   endif()
@@ -51,9 +56,13 @@ function(course_feature_suite suite)
       list(REMOVE_ITEM chapters ${after})
     endif()
   endif()
+  if(NOT ARG_AS)
+    set(ARG_AS ${suite})
+  endif()
   # One entry of the global list per suite: its fields joined by "|".
   string(REPLACE ";" "|" chapters "${chapters}")
-  set_property(GLOBAL APPEND PROPERTY COURSE_FEATURE_SUITES "${suite}|${ARG_HEADER}|${ARG_OVER}|${chapters}")
+  set_property(GLOBAL APPEND PROPERTY COURSE_FEATURE_SUITES
+    "${suite}|${ARG_HEADER}|${ARG_OVER}|${ARG_AS}|${chapters}")
 endfunction()
 
 course_feature_suite(EveryServer       HEADER every_server_suite.hpp    FROM ch01 OVER All)
@@ -118,6 +127,28 @@ course_feature_suite(ForkingServer         HEADER forking_mixin_suite.hpp FROM c
 course_feature_suite(ForkingStreamServer   HEADER forking_mixin_suite.hpp FROM ch06 OVER ForkingStream)
 course_feature_suite(ForkingDatagramServer HEADER forking_mixin_suite.hpp FROM ch06 OVER ForkingDatagram)
 
+# The Forking classes also run the earlier suites that look only from the
+# client's side (replies, sockets, options, the serving calls); the others
+# read what a handler recorded, which stays in the child's copy of memory,
+# and the Forking suites above test those promises from outside instead.
+course_feature_suite(TCPServer            HEADER tcp_server_suite.hpp     FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(ServeForever         HEADER serve_forever_suite.hpp  FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(HandleRequest        HEADER handle_request_suite.hpp FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(StreamServer         HEADER stream_server_suite.hpp  FROM ch06 OVER ForkingStream     AS Forking)
+course_feature_suite(DatagramServer       HEADER datagram_suite.hpp       FROM ch06 OVER ForkingDatagram   AS Forking)
+course_feature_suite(UnixServer           HEADER unix_suite.hpp           FROM ch06 OVER ForkingUnix       AS Forking)
+course_feature_suite(UnixStreamClients    HEADER unix_clients_suite.hpp   FROM ch06 OVER ForkingUnixStream AS Forking)
+course_feature_suite(AddressKinds         HEADER address_kinds_suite.hpp  FROM ch06 OVER Forking           AS Forking)
+course_feature_suite(StreamRequest        HEADER request_suite.hpp        FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(DatagramRequest      HEADER request_suite.hpp        FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(RequestAssignment    HEADER request_suite.hpp        FROM ch06 OVER ForkingTcp        AS Forking)
+course_feature_suite(AllowReusePort       HEADER bind_options_suite.hpp   FROM ch06 OVER ForkingInet       AS Forking)
+course_feature_suite(AllowReusePortOnUnix HEADER bind_options_suite.hpp   FROM ch06 OVER ForkingUnix       AS Forking)
+course_feature_suite(OptionsBeforeBinding HEADER bind_options_suite.hpp   FROM ch06 OVER Forking           AS Forking)
+course_feature_suite(DatagramOptionsBeforeBinding HEADER bind_options_suite.hpp FROM ch06 OVER ForkingDatagram AS Forking)
+course_feature_suite(ListenBacklog        HEADER bind_options_suite.hpp   FROM ch06 OVER ForkingStream     AS Forking)
+course_feature_suite(StreamHandlerOverTcp HEADER stream_handler_suite.hpp FROM ch06 OVER ForkingTcp        AS Forking)
+
 # course_chapter_tests(SOURCES ...): see above. The chapter is the folder's
 # name (tests/ch03 -> ch03).
 function(course_chapter_tests)
@@ -136,13 +167,14 @@ function(course_chapter_tests)
     list(GET fields 0 suite)
     list(GET fields 1 header)
     list(GET fields 2 over)
-    list(SUBLIST fields 3 -1 chapters)
+    list(GET fields 3 as)
+    list(SUBLIST fields 4 -1 chapters)
     if(chapter IN_LIST chapters)
       if(NOT header IN_LIST headers)
         list(APPEND headers ${header})
       endif()
       string(APPEND lines_${header}
-        "INSTANTIATE_TYPED_TEST_SUITE_P(${suite}, ${suite}, ChapterServers<${namespace}::BaseServer>::${over});\n")
+        "INSTANTIATE_TYPED_TEST_SUITE_P(${as}, ${suite}, ChapterServers<${namespace}::BaseServer>::${over});\n")
     else()
       # A suite of a header this chapter includes for others, which ended
       # before it (UNTIL): GoogleTest would report it as never instantiated.

@@ -162,19 +162,28 @@ struct ThreadingServerClasses
 /// All and each kind's list keep the eight classes whose handler runs in
 /// the test's own process, where the suites look at what it did: a
 /// Forking server's handler runs in a child, and what it records there
-/// stays there. The Forking lists are the suites written for processes
-/// (tests/features/forking_mixin_suite.hpp), which look from outside:
-/// clients, pids, exit statuses.
+/// stays there. The Forking lists are for the suites written for
+/// processes (tests/features/forking_mixin_suite.hpp), which look from
+/// outside (clients, pids, exit statuses), and for the earlier suites that
+/// look only from the client's side (suites.cmake registers those again,
+/// AS Forking, over the Forking list of their kind).
 template <class TCP, class UDP, class UnixStreamClass, class UnixDatagramClass,
           class ThreadingTCP, class ThreadingUDP, class ThreadingUnixStream,
           class ThreadingUnixDatagram, class ForkingTCP, class ForkingUDP,
-          class ForkingUnixStream, class ForkingUnixDatagram>
+          class ForkingUnixStreamClass, class ForkingUnixDatagramClass>
 struct ForkingServerClasses
     : ThreadingServerClasses<TCP, UDP, UnixStreamClass, UnixDatagramClass, ThreadingTCP,
                              ThreadingUDP, ThreadingUnixStream, ThreadingUnixDatagram> {
-    using Forking = ::testing::Types<ForkingTCP, ForkingUDP, ForkingUnixStream, ForkingUnixDatagram>;
-    using ForkingStream = ::testing::Types<ForkingTCP, ForkingUnixStream>;
-    using ForkingDatagram = ::testing::Types<ForkingUDP, ForkingUnixDatagram>;
+    using Forking = ::testing::Types<ForkingTCP, ForkingUDP, ForkingUnixStreamClass,
+                                     ForkingUnixDatagramClass>;
+    using ForkingTcp = ::testing::Types<ForkingTCP>;
+    using ForkingUdp = ::testing::Types<ForkingUDP>;
+    using ForkingUnixStream = ::testing::Types<ForkingUnixStreamClass>;
+    using ForkingUnixDatagram = ::testing::Types<ForkingUnixDatagramClass>;
+    using ForkingStream = ::testing::Types<ForkingTCP, ForkingUnixStreamClass>;
+    using ForkingDatagram = ::testing::Types<ForkingUDP, ForkingUnixDatagramClass>;
+    using ForkingInet = ::testing::Types<ForkingTCP, ForkingUDP>;
+    using ForkingUnix = ::testing::Types<ForkingUnixStreamClass, ForkingUnixDatagramClass>;
 };
 
 /// \brief Chapter 1's lists: TCPServer is its only class, so it is every

@@ -20,6 +20,7 @@
 
 #include "common/address.hpp"
 #include "common/seconds.hpp"
+#include "support/children.hpp"
 #include "support/client.hpp"
 #include "support/datagram_client.hpp"
 #include "support/handlers.hpp"
@@ -80,6 +81,15 @@ class ServerTest : public ::testing::Test {
 protected:
     static constexpr ServerKind kind = kind_of<Server>;
     using Factory = HandlerFactoryOf<Server>;
+
+    /// \brief Ends the children a Forking server left running (a client
+    /// the test dropped half-served), so that none outlives its test and
+    /// reports into the next one's output.
+    void TearDown() override {
+        if constexpr (requires { Server::requests_run_in_processes; }) {
+            end_children_of_this_process();
+        }
+    }
 
     /// \brief Where a server of this kind binds: loopback port 0, or a
     /// path in this test's own directory (so `ctest -j` runs never meet).
