@@ -71,8 +71,9 @@ def _root_commit(root):
     return roots[0] if result.returncode == 0 and len(roots) == 1 else None
 
 
-def _released_tree(root, commit, into):
-    """Unpacks a commit's files into a folder."""
+def unpack_commit(root, commit, into):
+    """Unpacks a commit's files into a folder (the release packs HEAD,
+    grading unpacks the release's first commit)."""
     with tempfile.TemporaryFile() as archive:
         subprocess.run(["git", "-C", str(root), "archive", "--format=tar", commit],
                        stdout=archive, check=True)
@@ -83,7 +84,7 @@ def _released_tree(root, commit, into):
             tar.extractall(into, **safe)
 
 
-def _write_if_changed(path, data):
+def write_file(path, data):
     """Leaves an unchanged file alone, so that the build tree made from it
     is not rebuilt for nothing."""
     try:
@@ -127,7 +128,7 @@ def assemble(root, exercises, into, submission=None):
         files = {}
         if commit is not None:
             with tempfile.TemporaryDirectory(prefix="course-pristine.") as unpacked:
-                _released_tree(root, commit, unpacked)
+                unpack_commit(root, commit, unpacked)
                 for path in data["checksums"]:
                     copy = Path(unpacked) / path
                     files[path] = copy.read_bytes() if copy.is_file() else None
@@ -142,14 +143,11 @@ def assemble(root, exercises, into, submission=None):
                               + f" ({source} does not match {MANIFEST}): grade from the release "
                               "as it was published")
     for path, content in files.items():
-        _write_if_changed(into / path, content)
+        write_file(into / path, content)
     for path in sorted(mine):
-        _write_if_changed(into / path, _student_copy(root, path, submission))
+        write_file(into / path, _student_copy(root, path, submission))
     return changed, source
 
-
-def write_file(path, data):
-    _write_if_changed(path, data)
 
 
 def stub_copy(root, path, submission):

@@ -15,7 +15,6 @@ and Gradescope's two scripts in gradescope/.
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from . import leaks, pristine, setup
@@ -51,11 +50,7 @@ def _head_tree(root, into):
                       capture_output=True).returncode != 0:
         raise CourseError("release packs the course's last commit, and this folder has none: "
                           "is it a git repository with a commit?")
-    with tempfile.TemporaryFile() as archive:
-        subprocess.run(["git", "-C", str(root), "archive", "--format=tar", "HEAD"],
-                       stdout=archive, check=True)
-        archive.seek(0)
-        subprocess.run(["tar", "-x", "-C", str(into)], stdin=archive, check=True)
+    pristine.unpack_commit(root, "HEAD", into)
 
 
 def student_readme(course, original):
