@@ -129,6 +129,18 @@ static inline int open_listener(const char* text) {
     return listener;
 }
 
+/* The command line of a server of `model` ("a thread", "a process") per
+ * client, read as bind_argument() reads it, and the listener it asks for
+ * (open_listener()). Inline for the reason open_listener() is. */
+static inline int listen_per_client(int argc, char** argv, const char* model) {
+    char description[256];
+    snprintf(description, sizeof description,
+             "Echoes every byte back upper-cased, %s per client, until killed.\n"
+             "ADDRESS is IPV4:PORT, or a Unix socket's path when it holds a '/'.\n",
+             model);
+    return open_listener(bind_argument(argc, argv, "ADDRESS", description));
+}
+
 /* The next client's connection. Its address is asked for too, as every
  * chapter hands it to the handler: the yardstick pays what they pay. */
 static int accept_client(int listener) {

@@ -56,11 +56,7 @@ static void serve(int connection) {
 }
 
 int main(int argc, char** argv) {
-    const char* bind_text =
-        bind_argument(argc, argv, "ADDRESS",
-                      "Echoes every byte back upper-cased, a process per client, until killed.\n"
-                      "ADDRESS is IPV4:PORT, or a Unix socket's path when it holds a '/'.\n");
-    int listener = open_listener(bind_text);
+    int listener = listen_per_client(argc, argv, "a process");
 
     /* SA_RESTART: an accept() that the signal interrupts starts again. */
     struct sigaction on_child;

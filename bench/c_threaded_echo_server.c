@@ -40,11 +40,7 @@ static void* serve(void* argument) {
 }
 
 int main(int argc, char** argv) {
-    const char* bind_text =
-        bind_argument(argc, argv, "ADDRESS",
-                      "Echoes every byte back upper-cased, a thread per client, until killed.\n"
-                      "ADDRESS is IPV4:PORT, or a Unix socket's path when it holds a '/'.\n");
-    int listener = open_listener(bind_text);
+    int listener = listen_per_client(argc, argv, "a thread");
 
     /* Detached: a thread's resources go back when it ends, nobody joins. */
     pthread_attr_t detached;
