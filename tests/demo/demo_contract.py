@@ -1054,6 +1054,21 @@ class ConcurrentStreamClassTests(ClassTestBase):
                           "long after the signal")
             time.sleep(0.002)
 
+    def second_sigterm_while_in_flight(self, server, count):
+        """count clients in flight, SIGTERM, and a second one once the first
+        is under way: the program exits 1 at once, with a line on stderr
+        that says what was cut short. Returns the clients' sockets."""
+        socks = self.connected_clients(server, count)
+        server.send_signal(signal.SIGTERM)
+        self.wait_until_refused(server)  # the first one was taken: the wait is under way
+        server.send_signal(signal.SIGTERM)
+
+        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
+        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
+        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
+                             + server.stderr_text())
+        return socks
+
     def test_a_silent_client_and_a_half_line_do_not_delay_others(self):
         server = self.start()
         silent = self.client(server)
@@ -1111,15 +1126,7 @@ class ThreadingStreamClassTests(ConcurrentStreamClassTests):
 
     def test_a_second_sigterm_while_clients_are_in_flight_exits_1_with_a_line(self):
         server = self.start()
-        socks = self.connected_clients(server, 3)
-        server.send_signal(signal.SIGTERM)
-        self.wait_until_refused(server)  # the first one was taken: the wait is under way
-        server.send_signal(signal.SIGTERM)
-
-        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
-        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
-        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
-                             + server.stderr_text())
+        socks = self.second_sigterm_while_in_flight(server, 3)
         for sock in socks:
             self.assertEqual(recv_to_eof(sock), b"", "the connection ends with the program")
 
@@ -1206,15 +1213,7 @@ class ForkingStreamClassTests(ConcurrentStreamClassTests):
 
     def test_a_second_sigterm_while_clients_are_in_flight_exits_1_with_a_line(self):
         server = self.start()
-        self.connected_clients(server, 2)
-        server.send_signal(signal.SIGTERM)
-        self.wait_until_refused(server)  # the first one was taken: the wait is under way
-        server.send_signal(signal.SIGTERM)
-
-        self.assertEqual(server.wait_exit(), 1, "a second signal ends the program at once")
-        line = server.wait_for_stderr_line(f"{PROGRAM}: ")
-        self.assertIsNotNone(line, "a line on stderr says what was cut short; stderr:\n"
-                             + server.stderr_text())
+        self.second_sigterm_while_in_flight(server, 2)
 
 
 class ForkingDatagramClassTests(ConcurrentDatagramClassTests):
