@@ -48,6 +48,7 @@
 #include "common/seconds.hpp"
 #include "common/socket.hpp"
 #include "features/lifecycle_helpers.hpp"
+#include "features/mixin_helpers.hpp"
 #include "support/background_call.hpp"
 #include "support/children.hpp"
 #include "support/datagram_client.hpp"
@@ -215,20 +216,7 @@ public:
         : Base(request, client, server), conduct_(conduct) {}
 
     void handle() override {
-        common::Socket& connection = this->request.socket();
-        std::string data;
-        if (this->request.is_datagram()) {
-            data = this->request.data;
-        } else {
-            connection.set_timeout(default_timeout);
-            char byte;
-            while (connection.recv({&byte, 1}) == 1) {
-                data += byte;
-                if (byte == '\n') {
-                    break;
-                }
-            }
-        }
+        const std::string data = read_line_or_datagram(this->request);
         bool released = true;
         if (conduct_.gate) {
             conduct_.gate->arrive();
@@ -243,11 +231,7 @@ public:
         }
         const std::string reply =
             std::to_string(::getpid()) + " " + (released ? upper_copy(data) : "not released\n");
-        if (this->request.is_datagram()) {
-            connection.sendto(reply, this->client_address);
-        } else {
-            connection.send_all(reply);
-        }
+        send_reply(this->request, this->client_address, reply);
         if (conduct_.gate) {
             conduct_.gate->leave();
         }
@@ -281,18 +265,6 @@ inline Answer parse_answer(const std::string& reply) {
         return {0, reply};
     }
     return {static_cast<pid_t>(std::stol(reply.substr(0, space))), reply.substr(space + 1)};
-}
-
-/// \brief A stream \p client's connection ended with no reply: the
-/// request was shut down. Datagrams have no such end to see.
-template <class Server>
-void expect_no_answer(Peer& client, const char* otherwise) {
-    if constexpr (!kind_of<Server>.datagram) {
-        EXPECT_EQ(client.reply(), "") << otherwise;
-    } else {
-        (void)client;
-        (void)otherwise;
-    }
 }
 
 /// \brief A Forking server of the class under test that counts the passes
@@ -384,6 +356,38 @@ protected:
             return 0;
         }
         return *server.active_children->begin();
+    }
+
+    /// \brief \p server hands \p data to a child with one handle_request();
+    /// the child answers and ends, and stays a zombie: handle_request()
+    /// itself collects nothing. \p child is the pid that answered.
+    void serve_and_leave_a_zombie(Watched<Server>& server, const std::string& data, pid_t& child) {
+        auto peer = this->client(server.server_address);
+        peer->request(data);
+        ASSERT_TRUE(serve_one(server));
+        child = parse_answer(peer->reply()).pid;
+        ASSERT_TRUE(wait_until_ended(child)) << "the child did not end after its request";
+        EXPECT_TRUE(is_zombie_child(child));
+    }
+
+    /// \brief \p peer's request "in flight" handed to a child of \p server,
+    /// which waits at the gate; \p child is that child.
+    void hold_in_flight(Watched<Server>& server, Peer& peer, pid_t& child) {
+        peer.request("in flight\n");
+        ASSERT_TRUE(serve_one(server));
+        ASSERT_TRUE(gate.wait_for('A', 1));
+        child = only_child(server);
+    }
+
+    /// \brief \p child ends (within default_timeout) with the wait status
+    /// \p expected (0: exit status 0; 1 << 8: exit status 1).
+    static void expect_ends_with(pid_t child, int expected) {
+        const auto status = exit_status_of(child);
+        ASSERT_TRUE(status.has_value()) << "the child did not end";
+        EXPECT_EQ(describe_status(*status), describe_status(expected))
+            << (WIFEXITED(*status) && WEXITSTATUS(*status) == returned_into_the_loop
+                    ? "the child came back into the serving loop"
+                    : "");
     }
 
     /// \brief With \p limit as max_children and every handler waiting at
@@ -492,12 +496,8 @@ TYPED_TEST_P(ForkingServer, AChildIsCollectedByTheNextPassOfTheLoop) {
     // handle_request() does not collect; the loop's next pass does
     // (service_actions()), and leaves no zombie behind.
     auto server = this->make_watched();
-    auto peer = this->client(server->server_address);
-    peer->request("collect me\n");
-    ASSERT_TRUE(serve_one(*server));
-    const pid_t child = parse_answer(peer->reply()).pid;
-    ASSERT_TRUE(wait_until_ended(child)) << "the child did not end after its request";
-    EXPECT_TRUE(is_zombie_child(child));
+    pid_t child = 0;
+    ASSERT_NO_FATAL_FAILURE(this->serve_and_leave_a_zombie(*server, "collect me\n", child));
 
     server->service_actions();
     EXPECT_FALSE(is_child_of_this_process(child)) << "a zombie outlived a pass of the loop";
@@ -536,10 +536,8 @@ TYPED_TEST_P(ForkingServer, MaxChildrenOneServesOneRequestAtATime) {
 TYPED_TEST_P(ForkingServer, ServerCloseReturnsOnlyOnceTheRunningChildHasEnded) {
     auto server = this->make_watched({&this->gate, true});
     auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(this->gate.wait_for('A', 1));
-    const pid_t child = this->only_child(*server);
+    pid_t child = 0;
+    ASSERT_NO_FATAL_FAILURE(this->hold_in_flight(*server, *peer, child));
 
     BackgroundCall closing{[&] { server->server_close(); }, "server_close()"};
     EXPECT_FALSE(closing.finishes_within(not_before_released))
@@ -555,10 +553,8 @@ TYPED_TEST_P(ForkingServer, WithoutBlockOnCloseServerCloseReturnsAndTheChildStil
     auto server = this->make_watched({&this->gate, true});
     server->block_on_close = false;
     auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(this->gate.wait_for('A', 1));
-    const pid_t child = this->only_child(*server);
+    pid_t child = 0;
+    ASSERT_NO_FATAL_FAILURE(this->hold_in_flight(*server, *peer, child));
 
     BackgroundCall closing{[&] { server->server_close(); }, "server_close()"};
     EXPECT_TRUE(closing.finishes_within()) << "server_close() waits with block_on_close false";
@@ -567,21 +563,15 @@ TYPED_TEST_P(ForkingServer, WithoutBlockOnCloseServerCloseReturnsAndTheChildStil
 
     this->gate.release();
     EXPECT_EQ(parse_answer(peer->reply()).text, "IN FLIGHT\n");
-    const auto status = exit_status_of(child);
-    ASSERT_TRUE(status.has_value()) << "the child did not end";
-    EXPECT_EQ(describe_status(*status), describe_status(0));
+    this->expect_ends_with(child, 0);
 }
 
 TYPED_TEST_P(ForkingServer, HandleTimeoutCollectsTheChildren) {
     // A server driven by handle_request() collects its children when the
     // wait for a request times out.
     auto server = this->make_watched();
-    auto peer = this->client(server->server_address);
-    peer->request("served\n");
-    ASSERT_TRUE(serve_one(*server));
-    const pid_t child = parse_answer(peer->reply()).pid;
-    ASSERT_TRUE(wait_until_ended(child));
-    EXPECT_TRUE(is_zombie_child(child));
+    pid_t child = 0;
+    ASSERT_NO_FATAL_FAILURE(this->serve_and_leave_a_zombie(*server, "served\n", child));
 
     server->timeout = common::Seconds{0.05};
     ASSERT_TRUE(serve_one(*server));  // no request: handle_timeout()
@@ -604,12 +594,7 @@ TYPED_TEST_P(ForkingServer, AChildEndsWithStatusZeroAndNeverComesBackIntoTheLoop
     const pid_t child = this->only_child(*server);
     EXPECT_EQ(parse_answer(peer->reply()).pid, child);
 
-    const auto status = exit_status_of(child);
-    ASSERT_TRUE(status.has_value()) << "the child did not end";
-    EXPECT_EQ(describe_status(*status), describe_status(0))
-        << (WIFEXITED(*status) && WEXITSTATUS(*status) == returned_into_the_loop
-                ? "the child came back into the serving loop"
-                : "");
+    ASSERT_NO_FATAL_FAILURE(this->expect_ends_with(child, 0));
     EXPECT_EQ(reports.text(), "");
 
     // The parent serves the next request, in a new child.
@@ -630,15 +615,13 @@ TYPED_TEST_P(ForkingServer, AHandlersExceptionIsReportedByTheChildWhichExitsWith
     ASSERT_TRUE(serve_one(*server));
     const pid_t child = this->only_child(*server);
 
-    const auto status = exit_status_of(child);
-    ASSERT_TRUE(status.has_value()) << "the child did not end";
-    EXPECT_EQ(describe_status(*status), describe_status(1 << 8));
+    ASSERT_NO_FATAL_FAILURE(this->expect_ends_with(child, 1 << 8));
     const std::string text = reports.text();
     EXPECT_NE(text.find("Exception occurred during processing of request"), std::string::npos)
         << "handle_error() did not report; stderr: " << text;
     EXPECT_NE(text.find("std::runtime_error: the handler failed on purpose"), std::string::npos)
         << text;
-    expect_no_answer<TypeParam>(*peer, "the failed request's connection was not closed");
+    expect_closed_unanswered<TypeParam>(*peer, "the failed request's connection was not closed");
 }
 
 TYPED_TEST_P(ForkingServer, SystemExitEndsTheChildWithStatusOneQuietly) {
@@ -659,11 +642,9 @@ TYPED_TEST_P(ForkingServer, SystemExitEndsTheChildWithStatusOneQuietly) {
     ASSERT_TRUE(serve_one(*server));
     const pid_t child = this->only_child(*server);
 
-    const auto status = exit_status_of(child);
-    ASSERT_TRUE(status.has_value()) << "the child did not end";
-    EXPECT_EQ(describe_status(*status), describe_status(1 << 8));
+    ASSERT_NO_FATAL_FAILURE(this->expect_ends_with(child, 1 << 8));
     EXPECT_EQ(reports.text(), "") << "SystemExit was reported";
-    expect_no_answer<TypeParam>(*peer, "the request was not shut down");
+    expect_closed_unanswered<TypeParam>(*peer, "the request was not shut down");
 }
 
 TYPED_TEST_P(ForkingServer, TheParentsDescriptorsAreFlatAfterTwoHundredRequests) {
@@ -756,10 +737,8 @@ TYPED_TEST_P(ForkingStreamServer, AChildDoesNotKeepTheListeningSocket) {
     auto server = this->make_watched({&this->gate, true});
     server->block_on_close = false;
     auto peer = this->client(server->server_address);
-    peer->request("in flight\n");
-    ASSERT_TRUE(serve_one(*server));
-    ASSERT_TRUE(this->gate.wait_for('A', 1));
-    const pid_t child = this->only_child(*server);
+    pid_t child = 0;
+    ASSERT_NO_FATAL_FAILURE(this->hold_in_flight(*server, *peer, child));
 
     server->server_close();
     EXPECT_EQ(connect_error(server->server_address), std::errc::connection_refused)

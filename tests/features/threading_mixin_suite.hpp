@@ -41,6 +41,7 @@
 #include "common/error.hpp"
 #include "common/socket.hpp"
 #include "features/lifecycle_helpers.hpp"
+#include "features/mixin_helpers.hpp"
 #include "support/background_call.hpp"
 #include "support/handlers.hpp"
 #include "support/probe.hpp"
@@ -131,29 +132,12 @@ public:
         : Base(request, client, server), meeting_(meeting) {}
 
     void handle() override {
-        common::Socket& connection = this->request.socket();
-        std::string data;
-        if (this->request.is_datagram()) {
-            data = this->request.data;
-        } else {
-            connection.set_timeout(default_timeout);
-            char byte;
-            while (connection.recv({&byte, 1}) == 1) {
-                data += byte;
-                if (byte == '\n') {
-                    break;
-                }
-            }
-        }
+        const std::string data = read_line_or_datagram(this->request);
         // Shorter than a client's wait, so that a client sees "not met"
         // rather than its own timeout.
         const bool met = meeting_.arrive_and_wait(default_timeout / 2);
         const std::string reply = met ? upper_copy(data) : "not met\n";
-        if (this->request.is_datagram()) {
-            connection.sendto(reply, this->client_address);
-        } else {
-            connection.send_all(reply);
-        }
+        send_reply(this->request, this->client_address, reply);
         meeting_.leave();
     }
 
@@ -320,18 +304,6 @@ protected:
     std::unique_ptr<Server> server;
     std::unique_ptr<Peer> peer;
 };
-
-/// \brief A stream \p client's connection ended with no reply: the
-/// request was shut down. Datagrams have no such end to see.
-template <class Server>
-void expect_closed_unanswered(Peer& client, const char* otherwise) {
-    if constexpr (!kind_of<Server>.datagram) {
-        EXPECT_EQ(client.reply(), "") << otherwise;
-    } else {
-        (void)client;
-        (void)otherwise;
-    }
-}
 
 // ---------------------------------------------------------------------------
 // ThreadingServer: every Threading class.
