@@ -1,8 +1,9 @@
 /// \file
-/// \brief What chapter 6's exercise tests need to watch child processes:
-/// a log that every process can write to, waits for a child with a time
-/// limit, and guards that stop a forked copy of the test program from
-/// running on as if it were the test.
+/// \brief What chapter 6's exercise tests need to watch child processes,
+/// besides what every test of forking code has (support/children.hpp:
+/// waiting for a child, collecting it, its status in words): a log that
+/// every process can write to, and guards that stop a forked copy of the
+/// test program from running on as if it were the test.
 ///
 /// A child made by fork() is a copy of the whole test program, GoogleTest
 /// included. It must end with `_exit()`, never by returning into the test:
@@ -14,10 +15,8 @@
 #include <cerrno>
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +29,6 @@
 #include <vector>
 
 #include <poll.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,9 +38,10 @@
 #include "common/error.hpp"
 #include "common/file_descriptor.hpp"
 #include "common/seconds.hpp"
-#include "support/background_call.hpp"
+#include "support/children.hpp"
 #include "support/client.hpp"
 #include "support/process.hpp"
+#include "support/server_thread.hpp"
 
 namespace sockserv::test::children {
 
@@ -61,27 +60,16 @@ inline constexpr unsigned child_lifetime_seconds = 30;
 inline constexpr int status_back_in_the_loop = 98;  ///< ran the serving loop again
 inline constexpr int status_back_in_the_test = 99;  ///< came back out of serve_forever()
 
-/// \brief A wait status in words: "exited with status 1", "was killed by
-/// signal 6 (Aborted)".
+/// \brief A wait status in words, as test::describe_status() says it,
+/// with what the exit statuses these tests give a stray child mean.
 inline std::string describe_status(int status) {
-    std::ostringstream out;
-    if (WIFEXITED(status)) {
-        out << "exited with status " << WEXITSTATUS(status);
-        if (WEXITSTATUS(status) == status_back_in_the_loop) {
-            out << " (the test's mark for a child that came back into the serving loop)";
-        } else if (WEXITSTATUS(status) == status_back_in_the_test) {
-            out << " (the test's mark for a child that came back out of serve_forever())";
-        }
-    } else if (WIFSIGNALED(status)) {
-        out << "was killed by signal " << WTERMSIG(status) << " (" << ::strsignal(WTERMSIG(status))
-            << ")";
-        if (WTERMSIG(status) == SIGABRT) {
-            out << ": an exception left a noexcept function, or something called abort()";
-        }
-    } else {
-        out << "ended with wait status " << status;
+    std::string text = test::describe_status(status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == status_back_in_the_loop) {
+        text += " (the test's mark for a child that came back into the serving loop)";
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == status_back_in_the_test) {
+        text += " (the test's mark for a child that came back out of serve_forever())";
     }
-    return out.str();
+    return text;
 }
 
 /// \brief One line of the log: which process wrote it, and what.
@@ -212,68 +200,7 @@ private:
     std::vector<Event> events_;
 };
 
-/// \brief Waits at most \p limit for \p pid, a child of this process, to
-/// end, without collecting it (its zombie stays for the code under test).
-/// \return true once it has ended; false if it still runs, or is not a
-///         child of this process (or was collected already)
-inline bool ends_within(pid_t pid, common::Seconds limit) {
-    common::FileDescriptor pidfd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
-    if (!pidfd.is_open()) {
-        return false;
-    }
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        pollfd ready{pidfd.get(), POLLIN, 0};
-        int n = ::poll(&ready, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
-        if (n > 0) {
-            return true;  // a pidfd is readable once its process has ended
-        }
-        if (n == 0 || errno != EINTR) {
-            return false;
-        }
-    }
-}
-
-/// \brief Whether \p pid is a child of this process not yet collected
-/// (running, or a zombie), without collecting it.
-inline bool is_uncollected_child(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
-}
-
-/// \brief Whether \p pid is a zombie of this process: ended, not collected.
-inline bool is_zombie(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid;
-}
-
-/// \brief Collects \p pid, a child of this process, waiting at most
-/// \p limit; one that is still running then is killed (and collected).
-/// \return its wait status, or nothing if it was not there to collect
-///         (not a child, or collected already)
-inline std::optional<int> collect(pid_t pid, common::Seconds limit = default_timeout) {
-    if (!is_uncollected_child(pid)) {
-        return std::nullopt;
-    }
-    if (!ends_within(pid, limit)) {
-        ::kill(pid, SIGKILL);  // still our child, so this pid is still that process
-    }
-    int status = 0;
-    pid_t got = 0;
-    do {
-        got = ::waitpid(pid, &status, 0);
-    } while (got < 0 && errno == EINTR);
-    if (got != pid) {
-        return std::nullopt;
-    }
-    return status;
-}
-
-/// \brief serve_forever() on a thread of its own, like test::ServerThread,
+/// \brief serve_forever() on a thread of its own (test::ServerThread),
 /// with a guard for forked copies: a child that comes back out of
 /// serve_forever() ends at once, with a mark in the log and status 99,
 /// instead of running the rest of the test program.
@@ -282,19 +209,8 @@ class ServingLoop {
 public:
     ServingLoop(Server& server, const EventPipe& log,
                 common::Seconds poll_interval = common::Seconds{0.5})
-        : server_(server) {
-        serving_.emplace(
-            [&server, &log, poll_interval] {
-                try {
-                    server.serve_forever(poll_interval);
-                } catch (...) {
-                    leave_if_child(log, "came back out of serve_forever(): " +
-                                            common::describe_current_exception());
-                    throw;
-                }
-                leave_if_child(log, "came back out of serve_forever()");
-            },
-            "serve_forever()");
+        : guarded_{server, log, {}} {
+        serving_.emplace(guarded_, poll_interval);
     }
     ~ServingLoop() { stop(); }
     ServingLoop(const ServingLoop&) = delete;
@@ -306,35 +222,45 @@ public:
         if (!serving_) {
             return;
         }
-        {
-            BackgroundCall stopping{[this] { server_.shutdown(); }, "shutdown()"};
-            if (!stopping.finishes_within(default_timeout)) {
-                std::cerr << "ServingLoop::stop(): shutdown() did not return; aborting" << std::endl;
-                std::abort();
-            }
-        }
-        try {
-            serving_->get();
-        } catch (...) {
-            ADD_FAILURE() << "serve_forever() stopped with an exception: "
-                          << common::describe_current_exception()
+        serving_.reset();
+        if (!guarded_.escaped.empty()) {
+            ADD_FAILURE() << "serve_forever() stopped with an exception: " << guarded_.escaped
                           << " (SystemExit is one: it is no std::exception, and a synchronous "
                              "serving loop lets it through). The serving loop must go on, "
                              "whatever a request does.";
         }
-        serving_.reset();
     }
 
 private:
-    static void leave_if_child(const EventPipe& log, const std::string& what) {
-        if (in_child()) {
-            log.write("back in the test: " + what);
-            ::_exit(status_back_in_the_test);
-        }
-    }
+    // What ServerThread serves: the server, and the guard around its loop.
+    // The exception is kept for stop() to report in the exercise's words.
+    struct Guarded {
+        Server& server;
+        const EventPipe& log;
+        std::string escaped;
 
-    Server& server_;
-    std::optional<BackgroundCall> serving_;
+        void serve_forever(common::Seconds poll_interval) {
+            try {
+                server.serve_forever(poll_interval);
+            } catch (...) {
+                escaped = common::describe_current_exception();
+                leave_if_child("came back out of serve_forever(): " + escaped);
+                return;
+            }
+            leave_if_child("came back out of serve_forever()");
+        }
+        void shutdown() { server.shutdown(); }
+
+        void leave_if_child(const std::string& what) const {
+            if (in_child()) {
+                log.write("back in the test: " + what);
+                ::_exit(status_back_in_the_test);
+            }
+        }
+    };
+
+    Guarded guarded_;
+    std::optional<ServerThread<Guarded>> serving_;
 };
 
 /// \brief In a forked child that has come back into the serving loop:

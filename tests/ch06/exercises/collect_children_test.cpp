@@ -4,8 +4,8 @@
 // Real children of the test program, each waiting for the test to tell it
 // to exit (a byte on a pipe of its own), so that the test decides which
 // child has exited when. Whether a child is still running, a zombie, or
-// collected, the test asks the kernel without collecting it (waitid with
-// WNOWAIT). A call that may wait runs on a thread of its own, with a time
+// collected, the test asks without collecting it (/proc, and a pidfd:
+// support/children.hpp). A call that may wait runs on a thread of its own, with a time
 // limit; every child still there when a test ends is told to exit and
 // collected, and ends on SIGALRM after 30 s at the latest.
 #include <algorithm>
@@ -35,9 +35,9 @@ namespace {
 using namespace sockserv;
 using ch06::exercises::ChildCollector;
 using test::children::describe_status;
-using test::children::ends_within;
-using test::children::is_uncollected_child;
-using test::children::is_zombie;
+using test::wait_until_ended;
+using test::is_child_of_this_process;
+using test::is_zombie_child;
 
 // A child of the test program that waits until told to exit.
 class Child {
@@ -61,7 +61,7 @@ public:
     }
     ~Child() {
         exit_with(0);
-        test::children::collect(pid);  // unless collect_children() did
+        test::end_and_collect(pid);  // unless collect_children() did
     }
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
@@ -139,7 +139,7 @@ TEST(CollectChildren, AnExitedChildIsCollectedAndTheRunningOnesStay) {
     collector.active_children = children.pids();
     const pid_t exited = children[1].pid;
     children[1].exit_with(0);
-    ASSERT_TRUE(ends_within(exited, test::default_timeout)) << "the test's child did not exit";
+    ASSERT_TRUE(wait_until_ended(exited, test::default_timeout)) << "the test's child did not exit";
     test::BackgroundCall collecting{[&collector] { collector.collect_children(false); },
                                     "collect_children(false)"};
     ExitAllOnExit exit_all{children};
@@ -149,10 +149,10 @@ TEST(CollectChildren, AnExitedChildIsCollectedAndTheRunningOnesStay) {
     EXPECT_EQ(collector.active_children, (std::set<pid_t>{children[0].pid, children[2].pid}))
         << "child " << exited << " had exited and the two others were running: only " << exited
         << " should have left active_children, which holds " << describe(collector.active_children);
-    EXPECT_FALSE(is_zombie(exited))
+    EXPECT_FALSE(is_zombie_child(exited))
         << "child " << exited << " had exited, and after collect_children() it is still a "
         << "zombie: waitpid() it (with WNOHANG) to collect it";
-    EXPECT_TRUE(is_uncollected_child(children[0].pid) && is_uncollected_child(children[2].pid))
+    EXPECT_TRUE(is_child_of_this_process(children[0].pid) && is_child_of_this_process(children[2].pid))
         << "the children still running should be left alone";
 }
 
@@ -203,7 +203,7 @@ TEST(CollectChildren, AtTheLimitItWaitsForWhicheverChildExitsFirst) {
     EXPECT_EQ(collector.active_children, std::set<pid_t>{first})
         << "child " << last << " exited and " << first << " still runs: active_children should "
         << "hold " << first << " alone, not " << describe(collector.active_children);
-    EXPECT_FALSE(is_zombie(last)) << "child " << last << " is still a zombie";
+    EXPECT_FALSE(is_zombie_child(last)) << "child " << last << " is still a zombie";
 }
 
 TEST(CollectChildren, WithNoChildAtAllTheSetIsEmptied) {
@@ -226,9 +226,9 @@ TEST(CollectChildren, WithNoChildAtAllTheSetIsEmptied) {
         }
         ::_exit(status);
     }
-    const bool ended = ends_within(sandbox, common::Seconds{5.0});
+    const bool ended = wait_until_ended(sandbox, common::Seconds{5.0});
     // Still running after 5 s: killed at once.
-    auto status = test::children::collect(sandbox, ended ? test::default_timeout : common::Seconds{0});
+    auto status = test::end_and_collect(sandbox, ended ? test::default_timeout : common::Seconds{0});
     ASSERT_TRUE(status.has_value());
     ASSERT_TRUE(ended) << "with max_children 2, two pids recorded that are no children, and no "
                           "child at all, collect_children() never returned (killed after 5 s): "
@@ -280,7 +280,7 @@ TEST(CollectChildren, BlockingWaitsForEveryChild) {
         << "every child was collected: active_children should be empty, not "
         << describe(collector.active_children);
     for (std::size_t i = 0; i < 2; ++i) {
-        EXPECT_FALSE(is_uncollected_child(children[i].pid))
+        EXPECT_FALSE(is_child_of_this_process(children[i].pid))
             << "child " << children[i].pid << " was not collected (it is a zombie)";
     }
 }

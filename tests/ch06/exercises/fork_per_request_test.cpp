@@ -190,7 +190,7 @@ std::optional<int> status_of(Recorded& server, pid_t pid) {
     if (found != server.exit_statuses.end()) {
         return found->second;
     }
-    std::optional<int> status = test::children::collect(pid);
+    std::optional<int> status = test::end_and_collect(pid);
     ADD_FAILURE() << "child " << pid << " was never collected by the server"
                   << (status ? " (it " + describe_status(*status) + ")" : std::string{})
                   << ": the parent must add every child's pid to `children`, which "

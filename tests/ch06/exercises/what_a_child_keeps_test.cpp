@@ -89,7 +89,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 TEST(EndChild, GivesItsStatusToTheParent) {
     const pid_t child = fork_running([] { end_child(7); });
-    auto status = test::children::collect(child);
+    auto status = test::end_and_collect(child);
     ASSERT_TRUE(status.has_value());
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 7)
         << "a child that called end_child(7) should exit with status 7; it "
@@ -103,7 +103,7 @@ TEST(EndChild, RunsNoneOfTheParentsExitHandlers) {
     std::ofstream{file} << "the parent still needs this";
     std::snprintf(parents_file, sizeof parents_file, "%s", file.c_str());
     const pid_t child = fork_running([] { end_child(0); });
-    auto status = test::children::collect(child);
+    auto status = test::end_and_collect(child);
     parents_file[0] = '\0';
     ASSERT_TRUE(status.has_value());
     EXPECT_TRUE(std::filesystem::exists(file))
@@ -129,7 +129,7 @@ TEST(EndChild, WritesTheChildsOwnOutputFirst) {
             }
             end_child(0);
         });
-        status = test::children::collect(child);
+        status = test::end_and_collect(child);
         captured = capture.text();
     }
     // Checked once stdout is back: a failure's message goes there.
@@ -162,7 +162,7 @@ TEST(StartChild, LeavesTheChildNothingOfTheParentsToWriteAgain) {
             ::_exit(0);
         }
         if (child > 0) {
-            status = test::children::collect(child);
+            status = test::end_and_collect(child);
         }
         captured = capture.text();
     }
@@ -312,7 +312,7 @@ TEST(LeaveTheParent, ClosesTheListeningSocketInTheChild) {
            "open: the client is queued there, and waits for an answer that will never come. "
            "leave_the_parent() should close the child's copy (the member `socket`).";
     server.let_children_go(1);
-    auto status = test::children::collect(*child);
+    auto status = test::end_and_collect(*child);
     ASSERT_TRUE(status.has_value());
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
         << "the child " << describe_status(*status) << "\n"
@@ -348,7 +348,7 @@ TEST(LeaveTheParent, AChildsShutdownDoesNotWakeTheParentsLoop) {
         EXPECT_EQ(client.recv_line(), "still serving?\n")
             << "the parent should go on serving, whatever its child did";
     }
-    auto status = test::children::collect(*child);
+    auto status = test::end_and_collect(*child);
     ASSERT_TRUE(status.has_value());
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
         << "the child " << describe_status(*status) << "\n"

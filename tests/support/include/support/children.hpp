@@ -16,6 +16,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -136,6 +137,21 @@ inline std::optional<int> exit_status_of(pid_t pid, common::Seconds limit = defa
     return status;
 }
 
+/// \brief Collects child \p pid, ending it first (SIGKILL) if it is still
+/// running after \p limit: what a test does last with a child of its own,
+/// so that none outlives it, whatever the code under test did.
+/// \return its wait status; nothing if it was no child of this process
+///         (or was collected already)
+inline std::optional<int> end_and_collect(pid_t pid, common::Seconds limit = default_timeout) {
+    if (!is_child_of_this_process(pid)) {
+        return std::nullopt;
+    }
+    if (!wait_until_ended(pid, limit)) {
+        ::kill(pid, SIGKILL);  // not collected yet, so this pid is still that child
+    }
+    return exit_status_of(pid);
+}
+
 /// \brief Waits (at most default_timeout) until \p pid is no longer a
 /// child of this process: collected by whoever should collect it. Nothing
 /// announces that moment to a third party, so this looks every millisecond.
@@ -182,16 +198,22 @@ inline std::size_t end_children_of_this_process() {
     return children.size();
 }
 
-/// \brief "exited with status 1", "killed by signal 9": a waitpid() status
-/// as a test's message says it.
+/// \brief "exited with status 1", "was killed by signal 9 (Killed)": a
+/// waitpid() status as a test's message says it, with the usual cause of
+/// a SIGABRT, which a reader would otherwise have to guess.
 inline std::string describe_status(int status) {
     if (WIFEXITED(status)) {
         return "exited with status " + std::to_string(WEXITSTATUS(status));
     }
     if (WIFSIGNALED(status)) {
-        return "killed by signal " + std::to_string(WTERMSIG(status));
+        std::string text = "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                           ::strsignal(WTERMSIG(status)) + ")";
+        if (WTERMSIG(status) == SIGABRT) {
+            text += ": an exception left a noexcept function, or something called abort()";
+        }
+        return text;
     }
-    return "status " + std::to_string(status);
+    return "ended with wait status " + std::to_string(status);
 }
 
 }  // namespace sockserv::test
