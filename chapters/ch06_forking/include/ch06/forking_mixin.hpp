@@ -64,7 +64,12 @@ pid_t wait_for_child(pid_t pid, int options) noexcept;
 ///   often.
 /// - At most #max_children children at once: with that many alive, the
 ///   loop waits for one to exit before it serves the next request.
-/// - server_close() waits for every child (#block_on_close).
+/// - server_close() waits for every child (#block_on_close). Destroying
+///   the server without server_close() neither waits for the children
+///   nor collects them, as in Python: unlike a request thread, a child
+///   uses nothing of the parent's object, so nothing forces a wait, and a
+///   destructor that blocked on a slow client would surprise more than a
+///   zombie left until the program ends.
 ///
 /// A child shares nothing with the parent but the descriptors it
 /// inherits: what a handler changes in the server object, it changes in
