@@ -272,44 +272,6 @@ inline void leave_the_loop_if_child(const EventPipe& log, std::string_view hook)
     }
 }
 
-/// \brief Captures what this process, and the children it forks, write
-/// to stdout (fd 1), into a file, while alive.
-class CaptureStdout {
-public:
-    CaptureStdout() : file_(dir_ / "stdout.txt") {
-        std::cout.flush();
-        std::fflush(stdout);
-        saved_ = common::FileDescriptor{::dup(STDOUT_FILENO)};
-        common::FileDescriptor capture{
-            ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600)};
-        if (!saved_.is_open() || !capture.is_open() || ::dup2(capture.get(), STDOUT_FILENO) < 0) {
-            common::throw_system_error("capture stdout", file_.string());
-        }
-    }
-    ~CaptureStdout() {
-        std::cout.flush();
-        std::fflush(stdout);
-        ::dup2(saved_.get(), STDOUT_FILENO);
-    }
-    CaptureStdout(const CaptureStdout&) = delete;
-    CaptureStdout& operator=(const CaptureStdout&) = delete;
-
-    /// \brief What the file holds now (this process's buffer written out first).
-    std::string text() const {
-        std::cout.flush();
-        std::fflush(stdout);
-        std::ifstream in(file_, std::ios::binary);
-        std::ostringstream contents;
-        contents << in.rdbuf();
-        return contents.str();
-    }
-
-private:
-    TempDir dir_;
-    std::filesystem::path file_;
-    common::FileDescriptor saved_;
-};
-
 /// \brief How many times \p needle occurs in \p text.
 inline std::size_t occurrences(std::string_view text, std::string_view needle) {
     std::size_t count = 0;

@@ -121,7 +121,7 @@ TEST(EndChild, WritesTheChildsOwnOutputFirst) {
     std::string captured;
     std::optional<int> status;
     {
-        test::children::CaptureStdout capture;
+        test::CaptureStdout capture;
         const pid_t child = fork_running([&file] {
             std::printf("written by the child");  // no newline: it stays in the buffer
             if (std::FILE* own = std::fopen(file.c_str(), "w")) {
@@ -153,7 +153,7 @@ TEST(StartChild, LeavesTheChildNothingOfTheParentsToWriteAgain) {
     std::optional<int> status;
     test::children::EventPipe log;
     {
-        test::children::CaptureStdout capture;
+        test::CaptureStdout capture;
         std::printf("the parent's words ");  // no newline: still in the buffer
         child = start_child();
         if (child == 0) {

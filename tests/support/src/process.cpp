@@ -39,31 +39,45 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ignored);
 }
 
-CaptureStderr::CaptureStderr() : file_(unique_path("sockserv-stderr-") / "stderr.txt") {
+namespace {
+
+// What the C++ and C streams of this process hold is written out before
+// the descriptor changes hands, and before the file is read.
+void flush_output() {
+    std::cout.flush();
     std::cerr.flush();
-    std::fflush(stderr);
-    saved_ = common::FileDescriptor{::dup(STDERR_FILENO)};
-    common::FileDescriptor capture{::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
-    if (!saved_.is_open() || !capture.is_open() || ::dup2(capture.get(), STDERR_FILENO) < 0) {
-        common::throw_system_error("capture stderr", file_.string());
+    std::fflush(nullptr);
+}
+
+}  // namespace
+
+CaptureOutput::CaptureOutput(int fd) : fd_(fd), file_(unique_path("sockserv-output-") / "output.txt") {
+    flush_output();
+    saved_ = common::FileDescriptor{::dup(fd_)};
+    common::FileDescriptor capture{
+        ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600)};
+    if (!saved_.is_open() || !capture.is_open() || ::dup2(capture.get(), fd_) < 0) {
+        common::throw_system_error("capture descriptor " + std::to_string(fd_), file_.string());
     }
 }
 
-CaptureStderr::~CaptureStderr() {
-    std::cerr.flush();
-    std::fflush(stderr);
-    ::dup2(saved_.get(), STDERR_FILENO);
+CaptureOutput::~CaptureOutput() {
+    flush_output();
+    ::dup2(saved_.get(), fd_);
     std::error_code ignored;
     std::filesystem::remove_all(file_.parent_path(), ignored);
 }
 
-std::string CaptureStderr::text() const {
-    std::cerr.flush();
-    std::fflush(stderr);
+std::string CaptureOutput::text() const {
+    flush_output();
     std::ifstream in(file_, std::ios::binary);
     std::ostringstream contents;
     contents << in.rdbuf();
     return contents.str();
 }
+
+CaptureStdout::CaptureStdout() : CaptureOutput(STDOUT_FILENO) {}
+
+CaptureStderr::CaptureStderr() : CaptureOutput(STDERR_FILENO) {}
 
 }  // namespace sockserv::test

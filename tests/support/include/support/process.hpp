@@ -15,24 +15,42 @@ namespace sockserv::test {
 /// Compare before and after: a difference is a leak.
 std::size_t open_fd_count();
 
-/// \brief Captures what this process writes to stderr (fd 2) while alive.
+/// \brief Captures what this process writes to one of its descriptors
+/// (stdout or stderr) while alive, into a file: CaptureStdout, CaptureStderr.
 ///
 /// Redirects the descriptor itself, so it also catches writes that bypass
-/// `std::cerr`. ctest runs each test in a process of its own, so this does
-/// not steal another test's output.
-class CaptureStderr {
+/// `std::cout` and `std::cerr`, and those of children forked meanwhile,
+/// which share the file: it is opened with `O_APPEND`, so that their
+/// writes land one after another instead of over each other. ctest runs
+/// each test in a process of its own, so this does not steal another
+/// test's output.
+class CaptureOutput {
 public:
-    CaptureStderr();
-    ~CaptureStderr();
-    CaptureStderr(const CaptureStderr&) = delete;
-    CaptureStderr& operator=(const CaptureStderr&) = delete;
+    /// \param fd the descriptor to capture: STDOUT_FILENO or STDERR_FILENO
+    explicit CaptureOutput(int fd);
+    ~CaptureOutput();
+    CaptureOutput(const CaptureOutput&) = delete;
+    CaptureOutput& operator=(const CaptureOutput&) = delete;
 
-    /// \brief Everything written so far (stderr stays captured).
+    /// \brief Everything written so far (the descriptor stays captured).
     std::string text() const;
 
 private:
+    int fd_;
     std::filesystem::path file_;
-    common::FileDescriptor saved_;  // the real stderr, restored on destruction
+    common::FileDescriptor saved_;  // the real descriptor, restored on destruction
+};
+
+/// \brief Captures stdout (fd 1) while alive; see CaptureOutput.
+class CaptureStdout : public CaptureOutput {
+public:
+    CaptureStdout();
+};
+
+/// \brief Captures stderr (fd 2) while alive; see CaptureOutput.
+class CaptureStderr : public CaptureOutput {
+public:
+    CaptureStderr();
 };
 
 /// \brief A fresh directory for one test's Unix sockets and files,
