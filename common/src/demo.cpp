@@ -48,6 +48,20 @@ double parse_number(std::string_view option, const std::string& text) {
     return value;
 }
 
+// A count of processes: digits only, from 1 (0 would let no request be
+// served: Python's collect_children() then loops for ever) to a million
+// (more is a typo, not a plan).
+int parse_count(std::string_view option, const std::string& text) {
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value < 1 ||
+        value > 1'000'000) {
+        throw UsageError{std::string{option} + " wants a whole number from 1 to 1000000, not '" + text +
+                         "'"};
+    }
+    return value;
+}
+
 // Accepts "--name value" and "--name=value". Returns what follows the option,
 // or nothing when argv[i] is not this option.
 std::optional<std::string> option_value(std::string_view name, int argc, char** argv, int& i) {
@@ -86,11 +100,7 @@ Command parse(int argc, char** argv) {
         } else if (auto value = option_value("--poll-interval", argc, argv, i)) {
             command.options.poll_interval = Seconds{parse_number("--poll-interval", *value)};
         } else if (auto value = option_value("--max-children", argc, argv, i)) {
-            double n = parse_number("--max-children", *value);
-            if (n < 1 || n != std::floor(n) || n > 1'000'000) {
-                throw UsageError{"--max-children wants a whole number from 1, not '" + *value + "'"};
-            }
-            command.options.max_children = static_cast<int>(n);
+            command.options.max_children = parse_count("--max-children", *value);
             command.max_children_given = true;
         } else {
             throw UsageError{"unknown option '" + std::string{argument} + "'"};

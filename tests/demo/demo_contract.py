@@ -353,6 +353,7 @@ class CommandLineTests(unittest.TestCase):
         self.assertIn("usage", err.lower(), f"{arguments}: usage on stderr")
         for name in self.classes:
             self.assertIn(name, err, f"{arguments}: the usage lists the classes")
+        return first_line
 
     def test_list_prints_the_classes_one_a_line(self):
         status, out, err = run("--list")
@@ -373,9 +374,11 @@ class CommandLineTests(unittest.TestCase):
         self.assert_usage_error("--frobnicate")
 
     def test_max_children_wants_a_whole_number_from_1(self):
-        for value in ("0", "-1", "2.5", "many"):
+        for value in ("0", "-1", "2.5", "many", "1e3", "2000000"):
             with self.subTest(value=value):
-                self.assert_usage_error("--max-children", value, "--bind", "127.0.0.1:0")
+                line = self.assert_usage_error("--max-children", value, "--bind", "127.0.0.1:0")
+                self.assertIn(f"--max-children wants a whole number from 1 to 1000000, not '{value}'",
+                              line, "the error says what the option takes")
 
     def test_unknown_class_is_a_usage_error(self):
         self.assert_usage_error("--class", "NoSuchServer", "--bind", "127.0.0.1:0")
