@@ -41,7 +41,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set xtics nomirror scale 0
+set xtics nomirror scale 0 font ",10"   # "ThreadingTCPServer" fits its group
 set ytics nomirror
 set yrange [0:*]
 set offsets 0, 0, graph 0.08, 0   # room above the tallest bar
